@@ -1,0 +1,66 @@
+// Per-backend cache of the extension catalog (tviews_internal.tview and .source).
+//
+// The cache is rebuilt lazily after any write to the catalog (a statement trigger on the catalog
+// tables sends a relcache invalidation for it) or to a relation it mentions. A rebuilt cache
+// lives in a new memory context; the previous one is retired and freed at transaction end, so
+// pointers held by an outer refresh stay valid while a nested one reloads.
+#pragma once
+
+extern "C" {
+#include "postgres.h"
+#include "executor/spi.h"
+#include "nodes/bitmapset.h"
+#include "nodes/pg_list.h"
+}
+
+namespace pg_tviews {
+
+struct TviewEntry {
+    Oid relid;              // the tv_* table
+    char *schema_name;
+    char *table_name;
+    char *entity;
+    Oid definition_relid;   // the view holding the definition
+    char *definition_schema;
+    char *definition_name;
+    char *key_column;
+    Oid key_type;
+    Oid key_collation;
+    int16 key_typlen;
+    bool key_typbyval;
+    char key_typalign;
+    bool needs_key_locks;   // several base rows may feed one key: serialize refreshes per key
+    Oid owner;              // refreshes run as the TVIEW's owner
+    List *columns;          // char * names of the definition's columns, in order
+    SPIPlanPtr keyed_plan;  // prepared on first use
+    SPIPlanPtr full_plan;
+};
+
+// How changes to one base table reach one TVIEW.
+struct SourceLink {
+    TviewEntry *tview;
+    Oid base_relid;
+    AttrNumber key_attno;     // base column holding the TVIEW key (local mapping)
+    Bitmapset *columns_read;  // base attnos the definition reads, offset by
+                              // FirstLowInvalidHeapAttributeNumber like tg_updatedcols
+};
+
+// Called once from _PG_init().
+void RegistryInit();
+
+// The links from a base table to the TVIEWs reading it; NIL when none.
+List *RegistryLinksForBase(Oid base_relid);
+
+// The TVIEW whose table is relid, or nullptr.
+TviewEntry *RegistryLookup(Oid relid);
+
+// The TVIEW a user-supplied name designates (tv_post, post, app.tv_post); raises 42P01 if none.
+TviewEntry *RegistryResolve(const char *name);
+
+// Marks the cache stale now (after our own catalog writes, before the invalidation arrives).
+void RegistryInvalidate();
+
+// Frees retired cache generations; called when the top-level transaction ends.
+void RegistryAtTransactionEnd();
+
+}  // namespace pg_tviews

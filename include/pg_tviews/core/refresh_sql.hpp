@@ -1,0 +1,33 @@
+// Text of the set-based refresh statements, free of PostgreSQL.
+//
+// A refresh recomputes rows from the TVIEW's definition view and reconciles the TVIEW table in
+// one statement: rows that vanished are deleted, new rows inserted, changed rows updated, and
+// rows whose content is byte-identical (record image comparison) are left untouched, so a no-op
+// write costs no new tuple version and no WAL.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pg_tviews::core {
+
+struct RefreshTarget {
+    std::string table_schema;       // the tv_* table
+    std::string table_name;
+    std::string definition_schema;  // the view holding the definition
+    std::string definition_name;
+    std::string key_column;              // pk_<entity>
+    std::vector<std::string> columns;    // every column of the definition, key included, in order
+};
+
+// Statement with $1 = array of keys: recomputes exactly those keys. Returns one row
+// (deleted bigint, inserted bigint, updated bigint).
+std::string KeyedRefreshSql(const RefreshTarget &target);
+
+// Statement without parameters: recomputes every key. Same result row.
+std::string FullRefreshSql(const RefreshTarget &target);
+
+// Statement returning one boolean: does the table equal its definition (EXCEPT ALL both ways)?
+std::string OracleSql(const RefreshTarget &target);
+
+}  // namespace pg_tviews::core

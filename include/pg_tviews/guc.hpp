@@ -1,0 +1,11 @@
+// The extension's settings (pg_tviews.*), all defined in src/guc.cpp.
+#pragma once
+
+namespace pg_tviews {
+
+// Above this many keys in one refresh, a TVIEW-wide lock replaces per-key locks.
+extern int max_key_locks;
+
+void DefineSettings();
+
+}  // namespace pg_tviews

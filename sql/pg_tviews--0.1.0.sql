@@ -1,0 +1,147 @@
+-- pg_tviews 0.1.0: transactional views (TVIEWs) kept fresh inside the writing transaction.
+\echo Use "CREATE EXTENSION pg_tviews" to load this file. \quit
+
+-- Internal schema: the catalog and one view per TVIEW holding its definition. The views are
+-- ordinary PostgreSQL views, so renames, dependencies and pg_dump follow them for free.
+CREATE SCHEMA tviews_internal;
+COMMENT ON SCHEMA tviews_internal IS 'pg_tviews catalog and TVIEW definitions; do not edit by hand';
+
+-- One row per TVIEW. regclass columns are dumped as names and follow renames.
+CREATE TABLE tviews_internal.tview (
+    tview       regclass    PRIMARY KEY,          -- the tv_* table
+    entity      text        NOT NULL,             -- bare entity: post for tv_post
+    key_column  name        NOT NULL,             -- pk_<entity>
+    definition  regclass    NOT NULL UNIQUE,      -- view in tviews_internal holding the SELECT
+    options     jsonb       NOT NULL DEFAULT '{}',
+    plan        jsonb       NOT NULL,             -- lineage derived at creation (inspection)
+    created_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+
+-- One row per (TVIEW, base table it reads): how a changed base row maps to TVIEW keys.
+CREATE TABLE tviews_internal.source (
+    tview             regclass NOT NULL REFERENCES tviews_internal.tview ON DELETE CASCADE,
+    base              regclass NOT NULL,
+    mode              text     NOT NULL CHECK (mode IN ('local', 'full')),
+    key_source_column name,              -- local: the base column holding the TVIEW key
+    columns_read      name[]   NOT NULL, -- base columns the definition reads
+    PRIMARY KEY (tview, base)
+);
+CREATE INDEX ON tviews_internal.source (base);
+
+SELECT pg_catalog.pg_extension_config_dump('tviews_internal.tview', '');
+SELECT pg_catalog.pg_extension_config_dump('tviews_internal.source', '');
+
+-- Any write to the catalog, ours or a repair by hand, invalidates every backend's cache of it.
+CREATE FUNCTION pg_tviews_catalog_changed() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'pg_tviews_catalog_changed' LANGUAGE C;
+CREATE TRIGGER pg_tviews_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON tviews_internal.tview FOR EACH STATEMENT EXECUTE FUNCTION pg_tviews_catalog_changed();
+CREATE TRIGGER pg_tviews_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON tviews_internal.source FOR EACH STATEMENT EXECUTE FUNCTION pg_tviews_catalog_changed();
+
+-- Capture: one statement-level trigger per event on every base table, shared by all TVIEWs.
+CREATE FUNCTION pg_tviews_capture() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'pg_tviews_capture' LANGUAGE C;
+
+-- Creation and removal.
+CREATE FUNCTION pg_tviews_create(name text, query text, options jsonb DEFAULT '{}')
+    RETURNS regclass
+    AS 'MODULE_PATHNAME', 'pg_tviews_create' LANGUAGE C;
+COMMENT ON FUNCTION pg_tviews_create(text, text, jsonb) IS
+    'create TVIEW tv_<entity> from a SELECT with a pk_<entity> key column and keep it fresh';
+
+CREATE FUNCTION pg_tviews_resolve(name text) RETURNS regclass
+    AS 'MODULE_PATHNAME', 'pg_tviews_resolve' LANGUAGE C STABLE STRICT;
+COMMENT ON FUNCTION pg_tviews_resolve(text) IS
+    'the TVIEW table a name designates: tv_post, post, schema.tv_post';
+
+CREATE FUNCTION pg_tviews_drop(name text, if_exists boolean DEFAULT false,
+                               cascade boolean DEFAULT false) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+    target regclass;
+BEGIN
+    IF if_exists THEN
+        BEGIN
+            target := pg_tviews_resolve(name);
+        EXCEPTION WHEN undefined_table THEN
+            RAISE NOTICE 'TVIEW "%" does not exist, skipping', name;
+            RETURN false;
+        END;
+    ELSE
+        target := pg_tviews_resolve(name);
+    END IF;
+    -- The sql_drop event trigger removes the catalog rows and unneeded capture triggers.
+    EXECUTE pg_catalog.format('DROP TABLE %s%s', target, CASE WHEN cascade THEN ' CASCADE' ELSE '' END);
+    RETURN true;
+END $$;
+COMMENT ON FUNCTION pg_tviews_drop(text, boolean, boolean) IS
+    'drop a TVIEW, its catalog rows and the capture triggers no other TVIEW needs';
+
+-- Removes capture triggers from base tables that no TVIEW reads any more; returns how many.
+CREATE FUNCTION pg_tviews_prune_capture() RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    n integer := 0;
+BEGIN
+    FOR r IN
+        SELECT t.tgname, t.tgrelid::regclass AS rel
+        FROM pg_catalog.pg_trigger t
+        WHERE t.tgfoid = 'pg_tviews_capture()'::regprocedure
+          AND NOT EXISTS (SELECT 1 FROM tviews_internal.source s WHERE s.base = t.tgrelid)
+    LOOP
+        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
+        n := n + 1;
+    END LOOP;
+    RETURN n;
+END $$;
+
+-- Whatever drops a TVIEW or a base table (DROP TABLE, DROP SCHEMA CASCADE, DROP OWNED, ...),
+-- the catalog follows.
+CREATE FUNCTION pg_tviews_on_sql_drop() RETURNS event_trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF pg_catalog.to_regclass('tviews_internal.tview') IS NULL THEN
+        RETURN;  -- the extension itself is being dropped
+    END IF;
+    DELETE FROM tviews_internal.tview t
+     USING pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = t.tview::oid;
+    DELETE FROM tviews_internal.source s
+     USING pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = s.base::oid;
+    PERFORM pg_tviews_prune_capture();
+END $$;
+CREATE EVENT TRIGGER pg_tviews_on_sql_drop ON sql_drop EXECUTE FUNCTION pg_tviews_on_sql_drop();
+
+-- Inspection and verification.
+CREATE FUNCTION pg_tviews_version() RETURNS text
+    AS 'MODULE_PATHNAME', 'pg_tviews_version' LANGUAGE C IMMUTABLE;
+
+CREATE FUNCTION pg_tviews_plan(name text) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+    SELECT t.plan FROM tviews_internal.tview t WHERE t.tview = pg_tviews_resolve(name)
+$$;
+COMMENT ON FUNCTION pg_tviews_plan(text) IS 'the lineage plan derived for a TVIEW at creation';
+
+CREATE FUNCTION pg_tviews_verify(name text) RETURNS boolean
+    AS 'MODULE_PATHNAME', 'pg_tviews_verify' LANGUAGE C;
+COMMENT ON FUNCTION pg_tviews_verify(text) IS
+    'true when the TVIEW equals its definition row for row (EXCEPT ALL both ways)';
+
+CREATE FUNCTION pg_tviews_selftest(kind text) RETURNS text
+    AS 'MODULE_PATHNAME', 'pg_tviews_selftest' LANGUAGE C STRICT;
+COMMENT ON FUNCTION pg_tviews_selftest(text) IS
+    'raises an error of the given kind (cxx, pg, pg_in_cxx) through the C++ boundary, for diagnostics';
+
+-- The catalog, readable.
+CREATE VIEW pg_tviews AS
+SELECT t.tview::text AS tview,
+       t.entity,
+       t.key_column,
+       t.definition::text AS definition_view,
+       pg_catalog.pg_get_viewdef(t.definition) AS definition,
+       t.options,
+       t.created_at
+  FROM tviews_internal.tview t;

@@ -1,0 +1,275 @@
+// TVIEW creation; see include/pg_tviews/ddl/create.hpp.
+//
+// The definition is stored as an ordinary view in tviews_internal, deparsed with every name
+// schema-qualified. PostgreSQL then tracks it for us: renames follow, dropping a base table is
+// refused (or cascades to the TVIEW, through an internal dependency), and pg_dump dumps it.
+#include "pg_tviews/ddl/create.hpp"
+
+#include "pg_tviews/analyze/definition.hpp"
+#include "pg_tviews/boundary/nodes.hpp"
+#include "pg_tviews/capture/capture.hpp"
+#include "pg_tviews/catalog/registry.hpp"
+#include "pg_tviews/core/naming.hpp"
+
+extern "C" {
+#include "access/xact.h"
+#include "catalog/dependency.h"
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
+#include "catalog/pg_extension.h"
+#include "catalog/pg_type.h"
+#include "commands/extension.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
+#include "parser/analyze.h"
+#include "parser/parser.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+#include "utils/jsonb.h"
+#include "utils/lsyscache.h"
+#include "utils/ruleutils.h"
+}
+
+namespace pg_tviews {
+
+namespace {
+
+// Deparses a Query with every relation, function and operator name schema-qualified, so the
+// stored text means the same under any search_path.
+char *QualifiedQueryText(Query *query)
+{
+    int nest_level = NewGUCNestLevel();
+    (void) set_config_option("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION,
+                             GUC_ACTION_SAVE, true, 0, false);
+    char *text = pg_get_querydef(CopyNode(query), false);
+    AtEOXact_GUC(true, nest_level);
+    return text;
+}
+
+void ApplyColumnNames(Query *query, List *column_names)
+{
+    ListCell *name = list_head(column_names);
+    ListCell *lc;
+    foreach (lc, query->targetList) {
+        auto *tle = static_cast<TargetEntry *>(lfirst(lc));
+        if (tle->resjunk || name == nullptr) continue;
+        tle->resname = strVal(lfirst(name));
+        name = lnext(column_names, name);
+    }
+    if (name != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_SYNTAX_ERROR),
+                        errmsg("CREATE TABLE AS specifies too many column names")));
+}
+
+AnalyzeOptions ParseOptions(const char *options_json)
+{
+    AnalyzeOptions options{false};
+    Datum args[1] = {CStringGetTextDatum(options_json)};
+    Oid types[1] = {TEXTOID};
+    int rc = SPI_execute_with_args(
+        "SELECT pg_catalog.jsonb_typeof(o), k, pg_catalog.jsonb_typeof(o -> k), o ->> k"
+        "  FROM (SELECT $1::pg_catalog.jsonb) AS x(o)"
+        "  LEFT JOIN LATERAL pg_catalog.jsonb_object_keys("
+        "    CASE pg_catalog.jsonb_typeof(o) WHEN 'object' THEN o ELSE '{}' END) AS k ON true",
+        1, types, args, nullptr, true, 0);
+    if (rc != SPI_OK_SELECT) elog(ERROR, "could not read TVIEW options");
+    for (uint64 i = 0; i < SPI_processed; i++) {
+        HeapTuple row = SPI_tuptable->vals[i];
+        TupleDesc desc = SPI_tuptable->tupdesc;
+        const char *type = SPI_getvalue(row, desc, 1);
+        const char *key = SPI_getvalue(row, desc, 2);
+        const char *value_type = SPI_getvalue(row, desc, 3);
+        if (strcmp(type, "object") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("TVIEW options must be a JSON object"),
+                            errhint("Pass options like '{\"allow_nondeterministic\": true}'.")));
+        if (key == nullptr) continue;
+        if (strcmp(key, "allow_nondeterministic") == 0) {
+            if (strcmp(value_type, "boolean") != 0)
+                ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                                errmsg("TVIEW option \"%s\" must be a boolean", key)));
+            options.allow_nondeterministic = strcmp(SPI_getvalue(row, desc, 4), "true") == 0;
+            continue;
+        }
+        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                        errmsg("unrecognized TVIEW option \"%s\"", key),
+                        errhint("The only option is \"allow_nondeterministic\".")));
+    }
+    return options;
+}
+
+void Run(const char *sql, int expected)
+{
+    int rc = SPI_execute(sql, false, 0);
+    if (rc != expected) elog(ERROR, "unexpected result %s for: %s", SPI_result_code_string(rc), sql);
+}
+
+// A name for the definition view that no other TVIEW uses yet.
+char *DefinitionViewName(Oid internal_schema, const char *table_name)
+{
+    char *name = pstrdup(table_name);
+    for (int suffix = 2; OidIsValid(get_relname_relid(name, internal_schema)); suffix++)
+        name = psprintf("%.*s_%d", NAMEDATALEN - 12, table_name, suffix);
+    return name;
+}
+
+void CheckKeys(const char *table, const char *key_column)
+{
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfo(&sql, "SELECT 1 FROM %s WHERE %s IS NULL LIMIT 1", table,
+                     quote_identifier(key_column));
+    Run(sql.data, SPI_OK_SELECT);
+    if (SPI_processed > 0)
+        ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION),
+                        errmsg("TVIEW key column \"%s\" is null in some rows", key_column),
+                        errhint("Filter those rows out with WHERE %s IS NOT NULL.", key_column)));
+    resetStringInfo(&sql);
+    appendStringInfo(&sql, "SELECT %s::pg_catalog.text FROM %s GROUP BY 1 HAVING pg_catalog.count(*) > 1 LIMIT 1",
+                     quote_identifier(key_column), table);
+    Run(sql.data, SPI_OK_SELECT);
+    if (SPI_processed > 0)
+        ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
+                        errmsg("TVIEW key column \"%s\" is not unique", key_column),
+                        errdetail("Key %s appears in more than one row.",
+                                  SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
+                        errhint("Each row must have its own key: select one row per entity, or "
+                                "GROUP BY the key and aggregate the rest.")));
+}
+
+void RegisterTview(Oid relid, const char *entity, const char *key_column, Oid view_relid,
+                   const char *options_json, const DefinitionPlan *plan)
+{
+    Oid types[6] = {OIDOID, TEXTOID, TEXTOID, OIDOID, TEXTOID, TEXTOID};
+    Datum values[6] = {ObjectIdGetDatum(relid),       CStringGetTextDatum(entity),
+                       CStringGetTextDatum(key_column), ObjectIdGetDatum(view_relid),
+                       CStringGetTextDatum(options_json),
+                       CStringGetTextDatum(DefinitionPlanJson(plan))};
+    if (SPI_execute_with_args(
+            "INSERT INTO tviews_internal.tview (tview, entity, key_column, definition, options, plan)"
+            " VALUES ($1::pg_catalog.regclass, $2, $3, $4::pg_catalog.regclass, $5::pg_catalog.jsonb,"
+            " $6::pg_catalog.jsonb)",
+            6, types, values, nullptr, false, 0) != SPI_OK_INSERT)
+        elog(ERROR, "could not register TVIEW");
+    ListCell *lc;
+    foreach (lc, plan->sources) {
+        auto *source = static_cast<SourcePlan *>(lfirst(lc));
+        Datum *names = static_cast<Datum *>(palloc(sizeof(Datum) * Max(1, list_length(source->columns_read))));
+        int n = 0;
+        ListCell *cc;
+        foreach (cc, source->columns_read)
+            names[n++] = DirectFunctionCall1(namein, CStringGetDatum(static_cast<char *>(lfirst(cc))));
+        ArrayType *columns = construct_array(names, n, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR);
+        Oid source_types[4] = {OIDOID, OIDOID, TEXTOID, NAMEARRAYOID};
+        Datum source_values[4] = {ObjectIdGetDatum(relid), ObjectIdGetDatum(source->relid),
+                                  CStringGetTextDatum(source->key_source_column),
+                                  PointerGetDatum(columns)};
+        if (SPI_execute_with_args(
+                "INSERT INTO tviews_internal.source (tview, base, mode, key_source_column, columns_read)"
+                " VALUES ($1::pg_catalog.regclass, $2::pg_catalog.regclass, 'local', $3, $4)",
+                4, source_types, source_values, nullptr, false, 0) != SPI_OK_INSERT)
+            elog(ERROR, "could not register TVIEW source");
+    }
+}
+
+}  // namespace
+
+Query *AnalyzeDefinitionText(const char *sql)
+{
+    List *statements = raw_parser(sql, RAW_PARSE_DEFAULT);
+    if (list_length(statements) != 1)
+        ereport(ERROR, (errcode(ERRCODE_SYNTAX_ERROR),
+                        errmsg("a TVIEW definition must be exactly one SELECT statement")));
+    RawStmt *raw = linitial_node(RawStmt, statements);
+    if (!IsA(raw->stmt, SelectStmt))
+        ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
+                        errmsg("a TVIEW definition must be a SELECT statement")));
+    if (castNode(SelectStmt, raw->stmt)->intoClause != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_SYNTAX_ERROR),
+                        errmsg("a TVIEW definition cannot contain INTO"),
+                        errhint("The TVIEW's name is the first argument of pg_tviews_create().")));
+    return parse_analyze_fixedparams(raw, sql, nullptr, 0, nullptr);
+}
+
+CreateResult CreateTview(const CreateRequest &request)
+{
+    CreateResult result{InvalidOid, 0};
+    RangeVar *target = CopyNode(request.target);
+    if (target->relpersistence == RELPERSISTENCE_TEMP)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("TVIEW \"%s\" cannot be temporary", target->relname),
+                        errhint("Create it as an ordinary or UNLOGGED table.")));
+    Oid existing;
+    Oid namespace_oid = RangeVarGetAndCheckCreationNamespace(target, NoLock, &existing);
+    if (OidIsValid(existing)) {
+        if (request.if_not_exists) {
+            ereport(NOTICE, (errcode(ERRCODE_DUPLICATE_TABLE),
+                             errmsg("relation \"%s\" already exists, skipping", target->relname)));
+            return result;
+        }
+        ereport(ERROR, (errcode(ERRCODE_DUPLICATE_TABLE),
+                        errmsg("relation \"%s\" already exists", target->relname)));
+    }
+    Oid internal_schema = get_namespace_oid("tviews_internal", false);
+
+    // The entity and key column follow from the table name: tv_post is keyed by pk_post.
+    const char *entity = pstrdup(target->relname + core::kTviewPrefix.size());
+    const char *key_column = psprintf("%s%s", core::kKeyPrefix.data(), entity);
+
+    Query *query = CopyNode(request.query);
+    ApplyColumnNames(query, request.column_names);
+
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    AnalyzeOptions options = ParseOptions(request.options_json);
+    DefinitionPlan *plan = AnalyzeDefinition(query, key_column, options);
+
+    const char *table = quote_qualified_identifier(get_namespace_name(namespace_oid), target->relname);
+    char *view_name = DefinitionViewName(internal_schema, target->relname);
+    const char *view = quote_qualified_identifier("tviews_internal", view_name);
+
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfo(&sql, "CREATE VIEW %s AS %s", view, QualifiedQueryText(query));
+    Run(sql.data, SPI_OK_UTILITY);
+
+    // LIKE copies names, types, typmods and collations from the view.
+    resetStringInfo(&sql);
+    appendStringInfo(&sql, "CREATE %sTABLE %s (LIKE %s)",
+                     target->relpersistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED " : "", table, view);
+    if (request.tablespace != nullptr)
+        appendStringInfo(&sql, " TABLESPACE %s", quote_identifier(request.tablespace));
+    Run(sql.data, SPI_OK_UTILITY);
+
+    resetStringInfo(&sql);
+    appendStringInfo(&sql, "INSERT INTO %s SELECT * FROM %s", table, view);
+    Run(sql.data, SPI_OK_INSERT);
+    result.rows = SPI_processed;
+
+    CheckKeys(table, key_column);
+    resetStringInfo(&sql);
+    appendStringInfo(&sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)", table, quote_identifier(key_column));
+    Run(sql.data, SPI_OK_UTILITY);
+
+    result.relid = get_relname_relid(target->relname, namespace_oid);
+    Oid view_relid = get_relname_relid(view_name, internal_schema);
+
+    // The definition view is part of the TVIEW: dropping a base table drops (or, without CASCADE,
+    // is refused because of) the TVIEW itself. The TVIEW needs the extension to stay fresh.
+    ObjectAddress tview_address, view_address, extension_address;
+    ObjectAddressSet(tview_address, RelationRelationId, result.relid);
+    ObjectAddressSet(view_address, RelationRelationId, view_relid);
+    ObjectAddressSet(extension_address, ExtensionRelationId, get_extension_oid("pg_tviews", false));
+    recordDependencyOn(&view_address, &tview_address, DEPENDENCY_INTERNAL);
+    recordDependencyOn(&tview_address, &extension_address, DEPENDENCY_NORMAL);
+
+    RegisterTview(result.relid, entity, key_column, view_relid, request.options_json, plan);
+    ListCell *lc;
+    foreach (lc, plan->sources) EnsureCaptureTriggers(static_cast<SourcePlan *>(lfirst(lc))->relid);
+    SPI_finish();
+
+    CommandCounterIncrement();
+    RegistryInvalidate();
+    return result;
+}
+
+}  // namespace pg_tviews

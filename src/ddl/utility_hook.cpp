@@ -1,0 +1,113 @@
+// The ProcessUtility hook; see include/pg_tviews/ddl/utility_hook.hpp.
+#include "pg_tviews/ddl/utility_hook.hpp"
+
+#include "pg_tviews/boundary/guard.hpp"
+#include "pg_tviews/core/naming.hpp"
+#include "pg_tviews/ddl/create.hpp"
+#include "pg_tviews/queue/pending.hpp"
+#include "pg_tviews/queue/statement_end.hpp"
+
+extern "C" {
+#include "commands/defrem.h"
+#include "commands/extension.h"
+#include "nodes/parsenodes.h"
+#include "tcop/cmdtag.h"
+#include "tcop/utility.h"
+}
+
+namespace pg_tviews {
+
+namespace {
+
+ProcessUtility_hook_type previous_utility = nullptr;
+
+bool ExtensionInstalled() { return OidIsValid(get_extension_oid("pg_tviews", true)); }
+
+// CREATE TABLE tv_x AS ... and SELECT ... INTO tv_x (which the analyzer turned into the same
+// node), when the extension exists in this database.
+CreateTableAsStmt *TviewCreateTableAs(Node *statement)
+{
+    if (!IsA(statement, CreateTableAsStmt)) return nullptr;
+    auto *ctas = castNode(CreateTableAsStmt, statement);
+    if (ctas->objtype != OBJECT_TABLE || !core::IsTviewTableName(ctas->into->rel->relname))
+        return nullptr;
+    return ExtensionInstalled() ? ctas : nullptr;
+}
+
+void CreateFromCreateTableAs(CreateTableAsStmt *ctas, QueryCompletion *qc)
+{
+    IntoClause *into = ctas->into;
+    if (into->skipData)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("TVIEW \"%s\" cannot be created WITH NO DATA", into->rel->relname),
+                        errdetail("A TVIEW always equals its definition."),
+                        errhint("Remove WITH NO DATA, or name the table without the tv_ prefix.")));
+    if (into->options != NIL)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("TVIEW \"%s\" cannot be created with storage parameters",
+                               into->rel->relname),
+                        errhint("Create the TVIEW first, then ALTER TABLE ... SET (...).")));
+    if (into->accessMethod != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("TVIEW \"%s\" cannot be created with an access method",
+                               into->rel->relname),
+                        errhint("Remove the USING clause.")));
+    CreateRequest request{};
+    request.target = into->rel;
+    request.query = castNode(Query, ctas->query);
+    request.column_names = into->colNames;
+    request.if_not_exists = ctas->if_not_exists;
+    request.tablespace = into->tableSpaceName;
+    request.options_json = "{}";
+    CreateResult result = CreateTview(request);
+    if (qc != nullptr) SetQueryCompletion(qc, CMDTAG_SELECT, result.rows);
+}
+
+// EXPLAIN ANALYZE would run the CTAS itself, bypassing the hook, and create a plain table.
+void RefuseExplainAnalyzeOfTview(Node *statement)
+{
+    if (!IsA(statement, ExplainStmt)) return;
+    auto *explain = castNode(ExplainStmt, statement);
+    auto *query = castNode(Query, explain->query);
+    if (query->commandType != CMD_UTILITY || query->utilityStmt == nullptr) return;
+    if (TviewCreateTableAs(query->utilityStmt) == nullptr) return;
+    ListCell *lc;
+    foreach (lc, explain->options) {
+        auto *option = static_cast<DefElem *>(lfirst(lc));
+        if (strcmp(option->defname, "analyze") == 0 && defGetBoolean(option))
+            ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                            errmsg("EXPLAIN ANALYZE cannot create a TVIEW"),
+                            errhint("Run CREATE TABLE ... AS without EXPLAIN.")));
+    }
+}
+
+void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
+                      ProcessUtilityContext context, ParamListInfo params,
+                      QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
+{
+    GuardEntry([&] {
+        Node *statement = pstmt->utilityStmt;
+        if (CreateTableAsStmt *ctas = TviewCreateTableAs(statement)) {
+            CreateFromCreateTableAs(ctas, qc);
+            return;
+        }
+        RefuseExplainAnalyzeOfTview(statement);
+        if (previous_utility != nullptr)
+            previous_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+        else
+            standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env,
+                                    dest, qc);
+        // COPY and TRUNCATE fire capture triggers without going through ExecutorFinish.
+        if (!QueueIsEmpty()) FlushQueue();
+    });
+}
+
+}  // namespace
+
+void InstallUtilityHook()
+{
+    previous_utility = ProcessUtility_hook;
+    ProcessUtility_hook = OnProcessUtility;
+}
+
+}  // namespace pg_tviews

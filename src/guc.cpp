@@ -1,0 +1,24 @@
+// Every pg_tviews.* setting is defined here.
+#include "pg_tviews/guc.hpp"
+
+extern "C" {
+#include "postgres.h"
+#include "utils/guc.h"
+}
+
+namespace pg_tviews {
+
+int max_key_locks = 256;
+
+void DefineSettings()
+{
+    DefineCustomIntVariable(
+        "pg_tviews.max_key_locks",
+        "Largest number of per-key locks one refresh takes before locking the whole TVIEW.",
+        "TVIEWs whose keys gather several base rows serialize concurrent refreshes of a key. "
+        "A refresh of more keys than this takes one TVIEW-wide lock instead.",
+        &max_key_locks, 256, 1, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
+    MarkGUCPrefixReserved("pg_tviews");
+}
+
+}  // namespace pg_tviews

@@ -1,0 +1,165 @@
+// Set-based recompute of TVIEW rows; see include/pg_tviews/refresh/refresh.hpp.
+//
+// Each refresh is one prepared statement (core/refresh_sql) run through SPI as the TVIEW's
+// owner, like PostgreSQL's own RI triggers: a user who may write a base table need not hold
+// privileges on the TVIEW table.
+#include "pg_tviews/refresh/refresh.hpp"
+
+#include "pg_tviews/boundary/guard.hpp"
+#include "pg_tviews/core/refresh_sql.hpp"
+#include "pg_tviews/refresh/key_locks.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
+#include "utils/array.h"
+#include "utils/lsyscache.h"
+#include "utils/typcache.h"
+}
+
+#include <string>
+
+namespace pg_tviews {
+
+namespace {
+
+enum class StatementKind { kKeyed, kFull, kOracle };
+
+// C++ island: builds a refresh statement's text and returns a palloc'd copy.
+char *StatementText(const TviewEntry *tview, StatementKind kind)
+{
+    return GuardEntry([&]() -> char * {
+        core::RefreshTarget target;
+        target.table_schema = tview->schema_name;
+        target.table_name = tview->table_name;
+        target.definition_schema = tview->definition_schema;
+        target.definition_name = tview->definition_name;
+        target.key_column = tview->key_column;
+        ListCell *lc;
+        foreach (lc, tview->columns) target.columns.emplace_back(static_cast<char *>(lfirst(lc)));
+        std::string sql = kind == StatementKind::kKeyed  ? core::KeyedRefreshSql(target)
+                          : kind == StatementKind::kFull ? core::FullRefreshSql(target)
+                                                         : core::OracleSql(target);
+        return PgCall([&] { return pstrdup(sql.c_str()); });
+    });
+}
+
+SPIPlanPtr PreparedPlan(TviewEntry *tview, StatementKind kind)
+{
+    SPIPlanPtr *slot = kind == StatementKind::kKeyed ? &tview->keyed_plan : &tview->full_plan;
+    if (*slot != nullptr) return *slot;
+    Oid array_type = get_array_type(tview->key_type);
+    if (kind == StatementKind::kKeyed && !OidIsValid(array_type))
+        ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                        errmsg("key type of TVIEW \"%s\" has no array type", tview->table_name)));
+    char *sql = StatementText(tview, kind);
+    SPIPlanPtr plan = SPI_prepare(sql, kind == StatementKind::kKeyed ? 1 : 0, &array_type);
+    if (plan == nullptr)
+        elog(ERROR, "could not prepare refresh of TVIEW \"%s\": %s", tview->table_name,
+             SPI_result_code_string(SPI_result));
+    SPI_keepplan(plan);
+    pfree(sql);
+    *slot = plan;
+    return plan;
+}
+
+void RefreshErrorContext(void *arg)
+{
+    errcontext("refreshing TVIEW \"%s\"", static_cast<const TviewEntry *>(arg)->table_name);
+}
+
+// Sorts keys with the key type's btree order and removes duplicates; returns the new count.
+int SortUnique(const TviewEntry *tview, Datum *keys, int nkeys)
+{
+    if (nkeys < 2) return nkeys;
+    TypeCacheEntry *type = lookup_type_cache(tview->key_type, TYPECACHE_CMP_PROC_FINFO);
+    if (!OidIsValid(type->cmp_proc))
+        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_FUNCTION),
+                        errmsg("key type of TVIEW \"%s\" has no ordering", tview->table_name)));
+    struct Order {
+        FmgrInfo *cmp;
+        Oid collation;
+    } order{&type->cmp_proc_finfo, tview->key_collation};
+    qsort_arg(keys, nkeys, sizeof(Datum),
+              [](const void *a, const void *b, void *arg) -> int {
+                  auto *o = static_cast<Order *>(arg);
+                  return DatumGetInt32(FunctionCall2Coll(o->cmp, o->collation,
+                                                         *static_cast<const Datum *>(a),
+                                                         *static_cast<const Datum *>(b)));
+              },
+              &order);
+    int unique = 1;
+    for (int i = 1; i < nkeys; i++)
+        if (DatumGetInt32(FunctionCall2Coll(order.cmp, order.collation, keys[unique - 1], keys[i])) != 0)
+            keys[unique++] = keys[i];
+    return unique;
+}
+
+// Runs one refresh statement as the TVIEW's owner and reads its counts.
+RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
+{
+    ErrorContextCallback context;
+    context.callback = RefreshErrorContext;
+    context.arg = tview;
+    context.previous = error_context_stack;
+    error_context_stack = &context;
+
+    Oid saved_user;
+    int saved_security;
+    GetUserIdAndSecContext(&saved_user, &saved_security);
+    // Subtransaction and transaction abort restore the user id, so no PG_TRY is needed.
+    SetUserIdAndSecContext(tview->owner, saved_security | SECURITY_LOCAL_USERID_CHANGE);
+
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    SPIPlanPtr plan = PreparedPlan(tview, kind);
+    char nulls[1] = {' '};
+    int rc = SPI_execute_plan(plan, &keys_array, nulls, false, 1);
+    if (rc != SPI_OK_SELECT || SPI_processed != 1)
+        elog(ERROR, "refresh of TVIEW \"%s\" failed: %s", tview->table_name,
+             SPI_result_code_string(rc));
+    RefreshCounts counts{};
+    bool isnull;
+    counts.deleted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    counts.inserted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+    counts.updated = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+    SPI_finish();
+
+    SetUserIdAndSecContext(saved_user, saved_security);
+    error_context_stack = context.previous;
+    return counts;
+}
+
+}  // namespace
+
+RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
+{
+    nkeys = SortUnique(tview, keys, nkeys);
+    if (nkeys == 0) return RefreshCounts{};
+    if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
+    ArrayType *array = construct_array(keys, nkeys, tview->key_type, tview->key_typlen,
+                                       tview->key_typbyval,
+                                       tview->key_typalign);
+    return Execute(tview, StatementKind::kKeyed, PointerGetDatum(array));
+}
+
+RefreshCounts RefreshAll(TviewEntry *tview)
+{
+    if (tview->needs_key_locks) LockAllKeys(tview);
+    return Execute(tview, StatementKind::kFull, (Datum) 0);
+}
+
+bool VerifyTview(TviewEntry *tview)
+{
+    char *sql = StatementText(tview, StatementKind::kOracle);
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+        elog(ERROR, "could not verify TVIEW \"%s\"", tview->table_name);
+    bool isnull;
+    bool equal = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    SPI_finish();
+    pfree(sql);
+    return equal;
+}
+
+}  // namespace pg_tviews
