@@ -17,14 +17,24 @@ CREATE TABLE tviews_internal.tview (
     created_at  timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 
--- One row per (TVIEW, base table it reads): how a changed base row maps to TVIEW keys.
+-- One row per (TVIEW, base table it reads, lineage path): how a changed base row maps to TVIEW
+-- keys. local: start_column of the changed row holds the key. mapped: start_column's values go
+-- through hops (relation i's match column equals the previous value; its output column is carried
+-- on; the last output is the key). full: no path exists, every change recomputes the TVIEW.
 CREATE TABLE tviews_internal.source (
-    tview             regclass NOT NULL REFERENCES tviews_internal.tview ON DELETE CASCADE,
-    base              regclass NOT NULL,
-    mode              text     NOT NULL CHECK (mode IN ('local', 'full')),
-    key_source_column name,              -- local: the base column holding the TVIEW key
-    columns_read      name[]   NOT NULL, -- base columns the definition reads
-    PRIMARY KEY (tview, base)
+    tview         regclass   NOT NULL REFERENCES tviews_internal.tview ON DELETE CASCADE,
+    base          regclass   NOT NULL,
+    path_no       integer    NOT NULL,
+    mode          text       NOT NULL CHECK (mode IN ('local', 'mapped', 'full')),
+    start_column  name,
+    hop_relations regclass[] NOT NULL DEFAULT '{}',
+    hop_match     name[]     NOT NULL DEFAULT '{}',
+    hop_output    name[]     NOT NULL DEFAULT '{}',
+    columns_read  name[]     NOT NULL,
+    PRIMARY KEY (tview, base, path_no),
+    CHECK ((mode = 'full') = (start_column IS NULL)),
+    CHECK (cardinality(hop_relations) = cardinality(hop_match)
+           AND cardinality(hop_match) = cardinality(hop_output))
 );
 CREATE INDEX ON tviews_internal.source (base);
 

@@ -6,6 +6,9 @@ namespace pg_tviews {
 // Above this many keys in one refresh, a TVIEW-wide lock replaces per-key locks.
 extern int max_key_locks;
 
+// Longest chain of TVIEWs reading TVIEWs, checked at creation and while refreshing.
+extern int max_cascade_depth;
+
 void DefineSettings();
 
 }  // namespace pg_tviews

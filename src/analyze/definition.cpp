@@ -1,6 +1,8 @@
 // Analysis of TVIEW definitions; see include/pg_tviews/analyze/definition.hpp.
 #include "pg_tviews/analyze/definition.hpp"
 
+#include "pg_tviews/boundary/nodes.hpp"
+
 extern "C" {
 #include "access/relation.h"
 #include "access/sysattr.h"
@@ -12,6 +14,7 @@ extern "C" {
 #include "catalog/pg_proc.h"
 #include "lib/stringinfo.h"
 #include "nodes/nodeFuncs.h"
+#include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
 #include "parser/parsetree.h"
 #include "utils/builtins.h"
@@ -40,16 +43,13 @@ void CheckQueryShape(const Query *query)
         ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
                         errmsg("a TVIEW definition must be a SELECT statement")));
     if (query->setOperations != nullptr)
-        RefuseShape("UNION, INTERSECT or EXCEPT",
-                    "Create one TVIEW per branch, or select from a single table.");
-    if (query->cteList != NIL)
-        RefuseShape("WITH queries", "Write the common table expression inline in FROM.");
-    if (query->hasSubLinks)
-        RefuseShape("subqueries", "Select from a single table; lineage through subqueries is "
-                                  "not supported yet.");
+        RefuseShape("UNION, INTERSECT or EXCEPT at the top level",
+                    "Create one TVIEW per branch, or move the set operation into a subquery that "
+                    "is correlated with the key.");
     if (query->hasWindowFuncs)
-        RefuseShape("window functions",
-                    "Compute per-key values with GROUP BY and aggregates instead.");
+        RefuseShape("window functions across keys",
+                    "Compute per-key values with GROUP BY and aggregates, or inside a correlated "
+                    "subquery.");
     if (query->hasTargetSRFs)
         RefuseShape("set-returning functions in the select list",
                     "Aggregate the set into a JSON array, for example with jsonb_agg().");
@@ -60,78 +60,6 @@ void CheckQueryShape(const Query *query)
         RefuseShape("FOR UPDATE or FOR SHARE", "Remove the locking clause.");
     if (query->groupingSets != NIL)
         RefuseShape("GROUPING SETS, ROLLUP or CUBE", "Group by the key column only.");
-}
-
-const char *RelkindRefusalHint(char relkind)
-{
-    switch (relkind) {
-        case RELKIND_VIEW:
-            return "Select from the view's tables directly; lineage through views is not "
-                   "supported yet.";
-        case RELKIND_MATVIEW:
-            return "Select from the tables the materialized view is built from.";
-        case RELKIND_FOREIGN_TABLE:
-            return "Changes to foreign tables cannot be captured; select from local tables.";
-        case RELKIND_PARTITIONED_TABLE:
-            return "Partitioned base tables are not supported yet; select from a plain table.";
-        default:
-            return "Select from an ordinary table.";
-    }
-}
-
-// Finds the single base table; refuses every other kind of FROM item.
-Index FindBaseTable(const Query *query)
-{
-    Index base = 0;
-    Index rti = 0;
-    ListCell *lc;
-    foreach (lc, query->rtable) {
-        auto *rte = static_cast<RangeTblEntry *>(lfirst(lc));
-        rti++;
-        switch (rte->rtekind) {
-            case RTE_RELATION:
-                if (base != 0)
-                    RefuseShape("more than one table",
-                                "Joins are not supported yet: select from one table per TVIEW.");
-                if (rte->relkind != RELKIND_RELATION)
-                    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                                    errmsg("TVIEW definitions cannot read \"%s\", which is not an "
-                                           "ordinary table",
-                                           get_rel_name(rte->relid)),
-                                    errhint("%s", RelkindRefusalHint(rte->relkind))));
-                if (get_rel_persistence(rte->relid) == RELPERSISTENCE_TEMP)
-                    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                                    errmsg("TVIEW definitions cannot read temporary table \"%s\"",
-                                           get_rel_name(rte->relid)),
-                                    errhint("Select from a permanent or unlogged table.")));
-                if (rte->inh && has_subclass(rte->relid))
-                    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                                    errmsg("TVIEW definitions cannot read inheritance parent \"%s\"",
-                                           get_rel_name(rte->relid)),
-                                    errhint("Writes to its child tables would not be captured: "
-                                            "select FROM ONLY the parent, or from each child.")));
-                if (rte->tablesample != nullptr)
-                    RefuseShape("TABLESAMPLE", "Remove the TABLESAMPLE clause.");
-                base = rti;
-                break;
-            case RTE_JOIN:
-                RefuseShape("joins", "Joins are not supported yet: select from one table per TVIEW.");
-            case RTE_SUBQUERY:
-                RefuseShape("subqueries in FROM", "Select from the table directly.");
-            case RTE_FUNCTION:
-            case RTE_TABLEFUNC:
-                RefuseShape("functions in FROM", "Select from a table.");
-            case RTE_VALUES:
-                RefuseShape("VALUES lists", "Store the values in a table and select from it.");
-            default:
-                RefuseShape("this kind of FROM item", "Select from a single ordinary table.");
-        }
-    }
-    if (base == 0)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-                        errmsg("a TVIEW definition must select from a table"),
-                        errhint("Add a FROM clause naming the entity's base table.")));
-    return base;
 }
 
 // Functions whose result depends on the session or the moment rather than on the data.
@@ -151,12 +79,37 @@ bool IsSessionDependent(Oid funcid)
     return false;
 }
 
-// PostgreSQL 15 declares tree walkers as bool (*)() (old-style C); C++ needs the cast spelled out.
-using LegacyWalker = bool (*)();
-LegacyWalker WalkerFn(bool (*walker)(Node *, void *))
+const char *SessionValueName(SQLValueFunctionOp op)
 {
-    // void (*)(void) is the type GCC lets any function pointer pass through.
-    return reinterpret_cast<LegacyWalker>(reinterpret_cast<void (*)(void)>(walker));
+    switch (op) {
+        case SVFOP_CURRENT_DATE:
+            return "CURRENT_DATE";
+        case SVFOP_CURRENT_TIME:
+        case SVFOP_CURRENT_TIME_N:
+            return "CURRENT_TIME";
+        case SVFOP_CURRENT_TIMESTAMP:
+        case SVFOP_CURRENT_TIMESTAMP_N:
+            return "CURRENT_TIMESTAMP";
+        case SVFOP_LOCALTIME:
+        case SVFOP_LOCALTIME_N:
+            return "LOCALTIME";
+        case SVFOP_LOCALTIMESTAMP:
+        case SVFOP_LOCALTIMESTAMP_N:
+            return "LOCALTIMESTAMP";
+        case SVFOP_CURRENT_ROLE:
+            return "CURRENT_ROLE";
+        case SVFOP_CURRENT_USER:
+            return "CURRENT_USER";
+        case SVFOP_USER:
+            return "USER";
+        case SVFOP_SESSION_USER:
+            return "SESSION_USER";
+        case SVFOP_CURRENT_CATALOG:
+            return "CURRENT_CATALOG";
+        case SVFOP_CURRENT_SCHEMA:
+            return "CURRENT_SCHEMA";
+    }
+    return "a session value";
 }
 
 struct DeterminismCheck {
@@ -178,8 +131,7 @@ bool FindNondeterminism(Node *node, void *context)
     if (node == nullptr) return false;
     auto *check = static_cast<DeterminismCheck *>(context);
     if (IsA(node, SQLValueFunction)) {
-        check->offending_construct = "CURRENT_DATE, CURRENT_TIMESTAMP, CURRENT_USER or a similar "
-                                     "session value";
+        check->offending_construct = SessionValueName(castNode(SQLValueFunction, node)->op);
         return true;
     }
     if (IsA(node, NextValueExpr)) {
@@ -262,6 +214,12 @@ TargetEntry *FindKeyEntry(const Query *query, const char *key_column)
     return key;
 }
 
+const char *QualifiedRelationName(Oid relid)
+{
+    return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+                                      get_rel_name(relid));
+}
+
 bool IsGroupedBy(const Query *query, const TargetEntry *tle)
 {
     ListCell *lc;
@@ -272,49 +230,26 @@ bool IsGroupedBy(const Query *query, const TargetEntry *tle)
     return false;
 }
 
-List *ColumnsRead(const RangeTblEntry *rte)
-{
-    List *names = NIL;
-    int member = -1;
-    while ((member = bms_next_member(rte->selectedCols, member)) >= 0) {
-        AttrNumber attno = member + FirstLowInvalidHeapAttributeNumber;
-        if (attno == InvalidAttrNumber) {
-            // A whole-row reference reads every column.
-            Relation rel = relation_open(rte->relid, AccessShareLock);
-            for (int i = 0; i < RelationGetDescr(rel)->natts; i++) {
-                Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), i);
-                if (!att->attisdropped) names = lappend(names, pstrdup(NameStr(att->attname)));
-            }
-            relation_close(rel, AccessShareLock);
-            return names;
-        }
-        if (attno > 0) names = lappend(names, get_attname(rte->relid, attno, false));
-    }
-    return names;
-}
-
 }  // namespace
 
 DefinitionPlan *AnalyzeDefinition(Query *query, const char *key_column,
                                   const AnalyzeOptions &options)
 {
     CheckQueryShape(query);
-    Index base_index = FindBaseTable(query);
-    RangeTblEntry *base = rt_fetch(base_index, query->rtable);
     if (!options.allow_nondeterministic) CheckDeterminism(query);
-
     TargetEntry *key = FindKeyEntry(query, key_column);
-    Node *key_expr = strip_implicit_coercions(reinterpret_cast<Node *>(key->expr));
-    if (!IsA(key_expr, Var) || castNode(Var, key_expr)->varno != static_cast<int>(base_index) ||
-        castNode(Var, key_expr)->varattno <= 0)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("key column \"%s\" must be a column of table \"%s\"", key_column,
-                               get_rel_name(base->relid)),
-                        errdetail("pg_tviews finds the TVIEW rows a base row changes by reading "
-                                  "the key from that row."),
-                        errhint("Select a column as it is, for example SELECT t.id AS %s.",
-                                key_column)));
-    AttrNumber key_attno = castNode(Var, key_expr)->varattno;
+    LineageResult lineage = DeriveLineage(query, key, options.allow_full_refresh);
+    if (lineage.key_may_be_null) {
+        const char *column = get_attname(lineage.root_relid, lineage.root_attno, false);
+        ereport(ERROR, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+                        errmsg("TVIEW key column \"%s\" can be null", key_column),
+                        errdetail("Column \"%s\" of table \"%s\" allows nulls or sits on the nullable "
+                                  "side of an outer join, and a row with a null key cannot be "
+                                  "stored in the TVIEW.",
+                                  column, get_rel_name(lineage.root_relid)),
+                        errhint("Add WHERE %s IS NOT NULL to the definition, or declare the column "
+                                "NOT NULL.", column)));
+    }
 
     bool grouped = query->groupClause != NIL || query->hasAggs || query->havingQual != nullptr;
     if (grouped && !IsGroupedBy(query, key))
@@ -324,22 +259,26 @@ DefinitionPlan *AnalyzeDefinition(Query *query, const char *key_column,
 
     auto *plan = static_cast<DefinitionPlan *>(palloc0(sizeof(DefinitionPlan)));
     plan->key_column = pstrdup(key_column);
+    bool single_table = lineage.occurrences == 1;
+    bool root_unique = ColumnIsUnique(lineage.root_relid, lineage.root_attno);
     if (grouped)
         plan->key_unique = list_length(query->groupClause) == 1;
     else if (query->hasDistinctOn)
         plan->key_unique = list_length(query->distinctClause) == 1;
     else
-        plan->key_unique = query->distinctClause == NIL && ColumnIsUnique(base->relid, key_attno);
-    // One base row per key needs no key locks: the base row's own lock serializes writers.
+        plan->key_unique = single_table && query->distinctClause == NIL && root_unique;
+    // One base row per key, and nothing else read, needs no key locks: the base row's own lock
+    // serializes writers. Anything more can feed one key from rows locked by different writers.
     plan->needs_key_locks =
-        grouped || query->distinctClause != NIL || !ColumnIsUnique(base->relid, key_attno);
-
-    auto *source = static_cast<SourcePlan *>(palloc0(sizeof(SourcePlan)));
-    source->relid = base->relid;
-    source->key_source_column = get_attname(base->relid, key_attno, false);
-    source->columns_read = ColumnsRead(base);
-    plan->sources = list_make1(source);
+        grouped || query->distinctClause != NIL || !single_table || !root_unique;
+    plan->sources = lineage.sources;
     return plan;
+}
+
+static const char *SourceMode(const SourcePlan *source)
+{
+    if (source->start_column == nullptr) return "full";
+    return source->hops == NIL ? "local" : "mapped";
 }
 
 char *DefinitionPlanJson(const DefinitionPlan *plan)
@@ -355,11 +294,26 @@ char *DefinitionPlanJson(const DefinitionPlan *plan)
         auto *source = static_cast<SourcePlan *>(lfirst(lc));
         if (lc != list_head(plan->sources)) appendStringInfoString(&json, ", ");
         appendStringInfoString(&json, "{\"relation\": ");
-        escape_json(&json, quote_qualified_identifier(get_namespace_name(get_rel_namespace(source->relid)),
-                                                      get_rel_name(source->relid)));
-        appendStringInfoString(&json, ", \"mapping\": \"local\", \"key_source_column\": ");
-        escape_json(&json, source->key_source_column);
-        appendStringInfoString(&json, ", \"columns_read\": [");
+        escape_json(&json, QualifiedRelationName(source->relid));
+        appendStringInfo(&json, ", \"mapping\": \"%s\"", SourceMode(source));
+        if (source->start_column != nullptr) {
+            appendStringInfoString(&json, ", \"start_column\": ");
+            escape_json(&json, source->start_column);
+        }
+        appendStringInfoString(&json, ", \"hops\": [");
+        ListCell *hc;
+        foreach (hc, source->hops) {
+            auto *hop = static_cast<HopPlan *>(lfirst(hc));
+            if (hc != list_head(source->hops)) appendStringInfoString(&json, ", ");
+            appendStringInfoString(&json, "{\"relation\": ");
+            escape_json(&json, QualifiedRelationName(hop->relid));
+            appendStringInfoString(&json, ", \"match\": ");
+            escape_json(&json, hop->match_column);
+            appendStringInfoString(&json, ", \"output\": ");
+            escape_json(&json, hop->output_column);
+            appendStringInfoChar(&json, '}');
+        }
+        appendStringInfoString(&json, "], \"columns_read\": [");
         ListCell *cc;
         foreach (cc, source->columns_read) {
             if (cc != list_head(source->columns_read)) appendStringInfoString(&json, ", ");

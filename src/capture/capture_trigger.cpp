@@ -14,6 +14,10 @@ extern "C" {
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "executor/tuptable.h"
+#include "executor/spi.h"
+#include "utils/array.h"
+#include "utils/datum.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 #include "utils/tuplestore.h"
 }
@@ -22,8 +26,15 @@ namespace pg_tviews {
 
 namespace {
 
-// Queues the key column of every tuple in a transition table.
-void QueueKeysOf(Tuplestorestate *changed, Relation base, const SourceLink *link)
+// Start-column values of the changed rows, gathered before they are mapped to keys.
+struct StartValues {
+    Datum *items;
+    int count;
+    int capacity;
+};
+
+void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLink *link,
+                        StartValues *values)
 {
     TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(base), &TTSOpsMinimalTuple);
     // Our own read pointer: other triggers of the statement read the same tuplestore.
@@ -32,10 +43,45 @@ void QueueKeysOf(Tuplestorestate *changed, Relation base, const SourceLink *link
     tuplestore_rescan(changed);
     while (tuplestore_gettupleslot(changed, true, false, slot)) {
         bool isnull;
-        Datum key = slot_getattr(slot, link->key_attno, &isnull);
-        if (!isnull) QueueKey(link->tview, key);
+        Datum value = slot_getattr(slot, link->start_attno, &isnull);
+        if (isnull) continue;
+        if (values->count == values->capacity) {
+            values->capacity = values->capacity == 0 ? 64 : values->capacity * 2;
+            values->items = values->items == nullptr
+                                ? static_cast<Datum *>(palloc(sizeof(Datum) * values->capacity))
+                                : static_cast<Datum *>(repalloc(values->items, sizeof(Datum) * values->capacity));
+        }
+        values->items[values->count++] = datumCopy(value, link->start_typbyval, link->start_typlen);
     }
     ExecDropSingleTupleTableSlot(slot);
+}
+
+// Runs a link's mapping statement over the start values and queues the keys it returns.
+void QueueMappedKeys(SourceLink *link, const StartValues *values)
+{
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (link->mapping_plan == nullptr) {
+        Oid array_type = get_array_type(link->start_type);
+        SPIPlanPtr plan = SPI_prepare(link->mapping_sql, 1, &array_type);
+        if (plan == nullptr)
+            elog(ERROR, "could not prepare lineage mapping for TVIEW \"%s\": %s",
+                 link->tview->table_name, SPI_result_code_string(SPI_result));
+        SPI_keepplan(plan);
+        link->mapping_plan = plan;
+    }
+    Datum array = PointerGetDatum(construct_array(values->items, values->count, link->start_type,
+                                                  link->start_typlen, link->start_typbyval,
+                                                  link->start_typalign));
+    char nulls[1] = {' '};
+    // Not read-only: the mapping must see this statement's own changes to the hop tables.
+    if (SPI_execute_plan(link->mapping_plan, &array, nulls, false, 0) != SPI_OK_SELECT)
+        elog(ERROR, "lineage mapping for TVIEW \"%s\" failed", link->tview->table_name);
+    for (uint64 i = 0; i < SPI_processed; i++) {
+        bool isnull;
+        Datum key = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+        if (!isnull) QueueKey(link->tview, key);
+    }
+    SPI_finish();
 }
 
 // BEFORE ROW UPDATE triggers may change columns the statement's SET list does not name.
@@ -60,22 +106,29 @@ Datum Capture(FunctionCallInfo fcinfo)
     ListCell *lc;
     foreach (lc, links) {
         auto *link = static_cast<SourceLink *>(lfirst(lc));
-        if (TRIGGER_FIRED_BY_TRUNCATE(event) || link->key_attno == InvalidAttrNumber) {
+        if (TRIGGER_FIRED_BY_TRUNCATE(event) || link->full) {
             QueueFull(link->tview);
             continue;
         }
-        bool key_unchanged = false;
+        bool start_unchanged = false;
         if (TRIGGER_FIRED_BY_UPDATE(event) && trigger->tg_updatedcols != nullptr &&
             UpdatedColumnsAreReliable(base)) {
             // An UPDATE of columns the definition never reads changes no TVIEW row.
             if (!bms_overlap(trigger->tg_updatedcols, link->columns_read)) continue;
-            key_unchanged = !bms_is_member(link->key_attno - FirstLowInvalidHeapAttributeNumber,
-                                           trigger->tg_updatedcols);
+            start_unchanged = !bms_is_member(link->start_attno - FirstLowInvalidHeapAttributeNumber,
+                                             trigger->tg_updatedcols);
         }
-        if (trigger->tg_newtable != nullptr) QueueKeysOf(trigger->tg_newtable, base, link);
-        // Without a key change, the old rows carry the same keys as the new ones.
-        if (trigger->tg_oldtable != nullptr && !key_unchanged)
-            QueueKeysOf(trigger->tg_oldtable, base, link);
+        StartValues values{nullptr, 0, 0};
+        if (trigger->tg_newtable != nullptr)
+            CollectStartValues(trigger->tg_newtable, base, link, &values);
+        // When the start column did not change, the old rows carry the same values as the new.
+        if (trigger->tg_oldtable != nullptr && !start_unchanged)
+            CollectStartValues(trigger->tg_oldtable, base, link, &values);
+        if (values.count == 0) continue;
+        if (link->mapping_sql == nullptr)
+            for (int i = 0; i < values.count; i++) QueueKey(link->tview, values.items[i]);
+        else
+            QueueMappedKeys(link, &values);
     }
     list_free(links);
 

@@ -2,6 +2,9 @@
 // PostgreSQL idiom throughout (SPI, palloc, ereport): no C++ objects live in these frames.
 #include "pg_tviews/catalog/registry.hpp"
 
+#include "pg_tviews/boundary/guard.hpp"
+#include "pg_tviews/core/dependency_graph.hpp"
+#include "pg_tviews/core/lineage_sql.hpp"
 #include "pg_tviews/core/naming.hpp"
 
 extern "C" {
@@ -12,6 +15,7 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/fmgroids.h"
 #include "utils/inval.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
@@ -19,6 +23,8 @@ extern "C" {
 #include "utils/rel.h"
 #include "utils/varlena.h"
 }
+
+#include <string>
 
 namespace pg_tviews {
 
@@ -126,49 +132,141 @@ void LoadTviews(Generation *gen)
     }
 }
 
+// C++ island: the mapping statement of one path (core/lineage_sql), as palloc'd text.
+char *MappingText(int nhops, char **schemas, char **tables, char **matches, char **outputs,
+                  const char *key_type)
+{
+    return GuardEntry([&]() -> char * {
+        core::MappingPath path;
+        for (int i = 0; i < nhops; i++)
+            path.hops.push_back(core::Hop{schemas[i], tables[i], matches[i], outputs[i]});
+        std::string sql = core::MappingSql(path, key_type);
+        return PgCall([&] { return pstrdup(sql.c_str()); });
+    });
+}
+
+char **TextArrayToStrings(Datum array, int *count)
+{
+    Datum *items;
+    bool *nulls;
+    deconstruct_array(DatumGetArrayTypeP(array), NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR, &items,
+                      &nulls, count);
+    auto **strings = static_cast<char **>(palloc(sizeof(char *) * Max(1, *count)));
+    for (int i = 0; i < *count; i++) strings[i] = pstrdup(NameStr(*DatumGetName(items[i])));
+    return strings;
+}
+
+// Fills the start column, its type and the mapping statement of a link.
+void DescribePath(SourceLink *link, const char *start_column, Datum hop_relations, Datum hop_match,
+                  Datum hop_output)
+{
+    link->start_attno = get_attnum(link->base_relid, start_column);
+    if (link->start_attno == InvalidAttrNumber)
+        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                        errmsg("base table of TVIEW \"%s\" has lost column \"%s\"",
+                               link->tview->table_name, start_column),
+                        errhint("Recreate the TVIEW.")));
+    link->start_type = get_atttype(link->base_relid, link->start_attno);
+    get_typlenbyvalalign(link->start_type, &link->start_typlen, &link->start_typbyval,
+                         &link->start_typalign);
+
+    Datum *relids;
+    int nhops;
+    deconstruct_array(DatumGetArrayTypeP(hop_relations), OIDOID, sizeof(Oid), true, TYPALIGN_INT,
+                      &relids, nullptr, &nhops);
+    int nmatch, noutput;
+    char **matches = TextArrayToStrings(hop_match, &nmatch);
+    char **outputs = TextArrayToStrings(hop_output, &noutput);
+    // Keys read straight from the changed row need no statement when the types agree.
+    if (nhops == 0 && link->start_type == link->tview->key_type) return;
+    auto **schemas = static_cast<char **>(palloc(sizeof(char *) * Max(1, nhops)));
+    auto **tables = static_cast<char **>(palloc(sizeof(char *) * Max(1, nhops)));
+    for (int i = 0; i < nhops; i++) {
+        Oid relid = DatumGetObjectId(relids[i]);
+        schemas[i] = get_namespace_name(get_rel_namespace(relid));
+        tables[i] = get_rel_name(relid);
+    }
+    link->mapping_sql = MappingText(nhops, schemas, tables, matches, outputs,
+                                    format_type_be_qualified(link->tview->key_type));
+}
+
 void LoadLinks(Generation *gen)
 {
     const char *sql =
-        "SELECT s.tview::oid, s.base::oid, s.key_source_column, s.columns_read"
-        "  FROM tviews_internal.source s";
+        "SELECT s.tview::oid, s.base::oid, s.start_column, s.hop_relations::oid[], s.hop_match,"
+        "       s.hop_output, s.columns_read"
+        "  FROM tviews_internal.source s ORDER BY s.tview, s.base, s.path_no";
     if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
         elog(ERROR, "could not read the pg_tviews catalog");
-    for (uint64 i = 0; i < SPI_processed; i++) {
-        HeapTuple tuple = SPI_tuptable->vals[i];
-        TupleDesc desc = SPI_tuptable->tupdesc;
+    SPITupleTable *rows = SPI_tuptable;
+    uint64 count = SPI_processed;
+    MemoryContext old = MemoryContextSwitchTo(gen->context);
+    for (uint64 i = 0; i < count; i++) {
+        HeapTuple tuple = rows->vals[i];
+        TupleDesc desc = rows->tupdesc;
         bool isnull;
-        Oid tview_relid = DatumGetObjectId(SPI_getbinval(tuple, desc, 1, &isnull));
-        Oid base_relid = DatumGetObjectId(SPI_getbinval(tuple, desc, 2, &isnull));
-        char *key_source = SPI_getvalue(tuple, desc, 3);
-        Datum columns = SPI_getbinval(tuple, desc, 4, &isnull);
-
-        MemoryContext old = MemoryContextSwitchTo(gen->context);
         auto *link = static_cast<SourceLink *>(palloc0(sizeof(SourceLink)));
-        link->tview = FindIn(gen, tview_relid);
-        link->base_relid = base_relid;
-        link->key_attno = key_source == nullptr ? InvalidAttrNumber
-                                                : get_attnum(base_relid, key_source);
-        Datum *names;
-        int count;
-        deconstruct_array(DatumGetArrayTypeP(columns), NAMEOID, NAMEDATALEN, false,
-                          TYPALIGN_CHAR, &names, nullptr, &count);
-        for (int c = 0; c < count; c++) {
-            AttrNumber attno = get_attnum(base_relid, NameStr(*DatumGetName(names[c])));
-            if (attno != InvalidAttrNumber)
-                link->columns_read = bms_add_member(
-                    link->columns_read, attno - FirstLowInvalidHeapAttributeNumber);
-        }
-        MemoryContextSwitchTo(old);
+        link->tview = FindIn(gen, DatumGetObjectId(SPI_getbinval(tuple, desc, 1, &isnull)));
+        link->base_relid = DatumGetObjectId(SPI_getbinval(tuple, desc, 2, &isnull));
         if (link->tview == nullptr) continue;
-        if (key_source != nullptr && link->key_attno == InvalidAttrNumber)
-            ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
-                            errmsg("base table of TVIEW \"%s\" has lost column \"%s\"",
-                                   link->tview->table_name, key_source),
-                            errhint("Recreate the TVIEW.")));
-        MemoryContextSwitchTo(gen->context);
+        char *start_column = SPI_getvalue(tuple, desc, 3);
+        link->full = start_column == nullptr;
+        if (!link->full)
+            DescribePath(link, start_column, SPI_getbinval(tuple, desc, 4, &isnull),
+                         SPI_getbinval(tuple, desc, 5, &isnull),
+                         SPI_getbinval(tuple, desc, 6, &isnull));
+        int ncolumns;
+        char **columns = TextArrayToStrings(SPI_getbinval(tuple, desc, 7, &isnull), &ncolumns);
+        for (int c = 0; c < ncolumns; c++) {
+            AttrNumber attno = get_attnum(link->base_relid, columns[c]);
+            if (attno != InvalidAttrNumber)
+                link->columns_read = bms_add_member(link->columns_read,
+                                                    attno - FirstLowInvalidHeapAttributeNumber);
+        }
         gen->links = lappend(gen->links, link);
-        MemoryContextSwitchTo(old);
     }
+    MemoryContextSwitchTo(old);
+}
+
+// C++ island: cascade levels from the TVIEW graph (core/dependency_graph). False on a cycle.
+bool ComputeLevels(int nedges, const Oid *sources, const Oid *readers, int ntviews,
+                   const Oid *tviews, int *levels)
+{
+    return GuardEntry([&]() -> bool {
+        core::DependencyGraph graph;
+        for (int i = 0; i < nedges; i++) graph.AddEdge(sources[i], readers[i]);
+        auto computed = graph.Levels();
+        if (!computed) return false;
+        for (int i = 0; i < ntviews; i++) {
+            auto it = computed->find(tviews[i]);
+            levels[i] = it == computed->end() ? 0 : it->second;
+        }
+        return true;
+    });
+}
+
+void AssignLevels(Generation *gen)
+{
+    int ntviews = list_length(gen->tviews);
+    int nlinks = list_length(gen->links);
+    auto *tviews = static_cast<Oid *>(palloc(sizeof(Oid) * Max(1, ntviews)));
+    auto *levels = static_cast<int *>(palloc(sizeof(int) * Max(1, ntviews)));
+    auto *sources = static_cast<Oid *>(palloc(sizeof(Oid) * Max(1, nlinks)));
+    auto *readers = static_cast<Oid *>(palloc(sizeof(Oid) * Max(1, nlinks)));
+    for (int i = 0; i < ntviews; i++) tviews[i] = static_cast<TviewEntry *>(list_nth(gen->tviews, i))->relid;
+    int nedges = 0;
+    ListCell *lc;
+    foreach (lc, gen->links) {
+        auto *link = static_cast<SourceLink *>(lfirst(lc));
+        if (FindIn(gen, link->base_relid) == nullptr) continue;  // a base table, not a TVIEW
+        sources[nedges] = link->base_relid;
+        readers[nedges++] = link->tview->relid;
+    }
+    if (!ComputeLevels(nedges, sources, readers, ntviews, tviews, levels))
+        ereport(ERROR, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+                        errmsg("TVIEWs read each other in a cycle"),
+                        errhint("Drop one of the TVIEWs in the cycle.")));
+    for (int i = 0; i < ntviews; i++) static_cast<TviewEntry *>(list_nth(gen->tviews, i))->level = levels[i];
 }
 
 Generation *Current()
@@ -190,6 +288,7 @@ Generation *Current()
         {
             LoadTviews(gen);
             LoadLinks(gen);
+            AssignLevels(gen);
         }
         PG_CATCH();
         {
@@ -252,6 +351,10 @@ void RegistryAtTransactionEnd()
             auto *entry = static_cast<TviewEntry *>(lfirst(tc));
             if (entry->keyed_plan != nullptr) SPI_freeplan(entry->keyed_plan);
             if (entry->full_plan != nullptr) SPI_freeplan(entry->full_plan);
+        }
+        foreach (tc, gen->links) {
+            auto *link = static_cast<SourceLink *>(lfirst(tc));
+            if (link->mapping_plan != nullptr) SPI_freeplan(link->mapping_plan);
         }
         MemoryContextDelete(gen->context);
     }

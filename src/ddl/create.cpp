@@ -10,6 +10,7 @@
 #include "pg_tviews/capture/capture.hpp"
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/core/naming.hpp"
+#include "pg_tviews/guc.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -23,6 +24,7 @@ extern "C" {
 #include "lib/stringinfo.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
@@ -63,7 +65,7 @@ void ApplyColumnNames(Query *query, List *column_names)
 
 AnalyzeOptions ParseOptions(const char *options_json)
 {
-    AnalyzeOptions options{false};
+    AnalyzeOptions options{false, false};
     Datum args[1] = {CStringGetTextDatum(options_json)};
     Oid types[1] = {TEXTOID};
     int rc = SPI_execute_with_args(
@@ -84,16 +86,18 @@ AnalyzeOptions ParseOptions(const char *options_json)
                             errmsg("TVIEW options must be a JSON object"),
                             errhint("Pass options like '{\"allow_nondeterministic\": true}'.")));
         if (key == nullptr) continue;
-        if (strcmp(key, "allow_nondeterministic") == 0) {
-            if (strcmp(value_type, "boolean") != 0)
-                ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                                errmsg("TVIEW option \"%s\" must be a boolean", key)));
-            options.allow_nondeterministic = strcmp(SPI_getvalue(row, desc, 4), "true") == 0;
-            continue;
-        }
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("unrecognized TVIEW option \"%s\"", key),
-                        errhint("The only option is \"allow_nondeterministic\".")));
+        bool *flag = strcmp(key, "allow_nondeterministic") == 0 ? &options.allow_nondeterministic
+                     : strcmp(key, "allow_full_refresh") == 0   ? &options.allow_full_refresh
+                                                                : nullptr;
+        if (flag == nullptr)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("unrecognized TVIEW option \"%s\"", key),
+                            errhint("Valid options are \"allow_nondeterministic\" and "
+                                    "\"allow_full_refresh\".")));
+        if (strcmp(value_type, "boolean") != 0)
+            ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                            errmsg("TVIEW option \"%s\" must be a boolean", key)));
+        *flag = strcmp(SPI_getvalue(row, desc, 4), "true") == 0;
     }
     return options;
 }
@@ -113,18 +117,11 @@ char *DefinitionViewName(Oid internal_schema, const char *table_name)
     return name;
 }
 
-void CheckKeys(const char *table, const char *key_column)
+// The analyzer proved the key non-null; uniqueness may still depend on the data.
+void CheckKeysUnique(const char *table, const char *key_column)
 {
     StringInfoData sql;
     initStringInfo(&sql);
-    appendStringInfo(&sql, "SELECT 1 FROM %s WHERE %s IS NULL LIMIT 1", table,
-                     quote_identifier(key_column));
-    Run(sql.data, SPI_OK_SELECT);
-    if (SPI_processed > 0)
-        ereport(ERROR, (errcode(ERRCODE_NOT_NULL_VIOLATION),
-                        errmsg("TVIEW key column \"%s\" is null in some rows", key_column),
-                        errhint("Filter those rows out with WHERE %s IS NOT NULL.", key_column)));
-    resetStringInfo(&sql);
     appendStringInfo(&sql, "SELECT %s::pg_catalog.text FROM %s GROUP BY 1 HAVING pg_catalog.count(*) > 1 LIMIT 1",
                      quote_identifier(key_column), table);
     Run(sql.data, SPI_OK_SELECT);
@@ -135,6 +132,39 @@ void CheckKeys(const char *table, const char *key_column)
                                   SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1)),
                         errhint("Each row must have its own key: select one row per entity, or "
                                 "GROUP BY the key and aggregate the rest.")));
+}
+
+// A TVIEW reading TVIEWs sits one level above the highest of them.
+void CheckCascadeDepth(const char *name, const DefinitionPlan *plan)
+{
+    int level = 0;
+    ListCell *lc;
+    foreach (lc, plan->sources) {
+        TviewEntry *read = RegistryLookup(static_cast<SourcePlan *>(lfirst(lc))->relid);
+        if (read != nullptr) level = Max(level, read->level + 1);
+    }
+    if (level > max_cascade_depth)
+        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                        errmsg("TVIEW \"%s\" would be %d levels deep in a chain of TVIEWs", name, level),
+                        errdetail("pg_tviews.max_cascade_depth is %d.", max_cascade_depth),
+                        errhint("Read base tables instead of TVIEWs, or raise "
+                                "pg_tviews.max_cascade_depth.")));
+}
+
+Datum TextArray(List *strings)
+{
+    int n = list_length(strings);
+    auto *items = static_cast<Datum *>(palloc(sizeof(Datum) * Max(1, n)));
+    for (int i = 0; i < n; i++) items[i] = CStringGetTextDatum(static_cast<char *>(list_nth(strings, i)));
+    return PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
+}
+
+Datum OidArray(List *oids)
+{
+    int n = list_length(oids);
+    auto *items = static_cast<Datum *>(palloc(sizeof(Datum) * Max(1, n)));
+    for (int i = 0; i < n; i++) items[i] = ObjectIdGetDatum(list_nth_oid(oids, i));
+    return PointerGetDatum(construct_array(items, n, OIDOID, sizeof(Oid), true, TYPALIGN_INT));
 }
 
 void RegisterTview(Oid relid, const char *entity, const char *key_column, Oid view_relid,
@@ -151,23 +181,42 @@ void RegisterTview(Oid relid, const char *entity, const char *key_column, Oid vi
             " $6::pg_catalog.jsonb)",
             6, types, values, nullptr, false, 0) != SPI_OK_INSERT)
         elog(ERROR, "could not register TVIEW");
+    int path_no = 0;
     ListCell *lc;
     foreach (lc, plan->sources) {
         auto *source = static_cast<SourcePlan *>(lfirst(lc));
-        Datum *names = static_cast<Datum *>(palloc(sizeof(Datum) * Max(1, list_length(source->columns_read))));
-        int n = 0;
-        ListCell *cc;
-        foreach (cc, source->columns_read)
-            names[n++] = DirectFunctionCall1(namein, CStringGetDatum(static_cast<char *>(lfirst(cc))));
-        ArrayType *columns = construct_array(names, n, NAMEOID, NAMEDATALEN, false, TYPALIGN_CHAR);
-        Oid source_types[4] = {OIDOID, OIDOID, TEXTOID, NAMEARRAYOID};
-        Datum source_values[4] = {ObjectIdGetDatum(relid), ObjectIdGetDatum(source->relid),
-                                  CStringGetTextDatum(source->key_source_column),
-                                  PointerGetDatum(columns)};
+        List *hop_relations = NIL, *hop_match = NIL, *hop_output = NIL;
+        ListCell *hc;
+        foreach (hc, source->hops) {
+            auto *hop = static_cast<HopPlan *>(lfirst(hc));
+            hop_relations = lappend_oid(hop_relations, hop->relid);
+            hop_match = lappend(hop_match, const_cast<char *>(hop->match_column));
+            hop_output = lappend(hop_output, const_cast<char *>(hop->output_column));
+        }
+        const char *mode = source->start_column == nullptr ? "full"
+                           : source->hops == NIL           ? "local"
+                                                           : "mapped";
+        Oid source_types[9] = {OIDOID,       OIDOID,        INT4OID,       TEXTOID,      TEXTOID,
+                               OIDARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
+        Datum source_values[9] = {
+            ObjectIdGetDatum(relid),
+            ObjectIdGetDatum(source->relid),
+            Int32GetDatum(++path_no),
+            CStringGetTextDatum(mode),
+            source->start_column == nullptr ? (Datum) 0 : CStringGetTextDatum(source->start_column),
+            OidArray(hop_relations),
+            TextArray(hop_match),
+            TextArray(hop_output),
+            TextArray(source->columns_read)};
+        char nulls[9] = {' ', ' ', ' ', ' ', source->start_column == nullptr ? 'n' : ' ',
+                         ' ', ' ', ' ', ' '};
         if (SPI_execute_with_args(
-                "INSERT INTO tviews_internal.source (tview, base, mode, key_source_column, columns_read)"
-                " VALUES ($1::pg_catalog.regclass, $2::pg_catalog.regclass, 'local', $3, $4)",
-                4, source_types, source_values, nullptr, false, 0) != SPI_OK_INSERT)
+                "INSERT INTO tviews_internal.source (tview, base, path_no, mode, start_column,"
+                " hop_relations, hop_match, hop_output, columns_read)"
+                " VALUES ($1::pg_catalog.regclass, $2::pg_catalog.regclass, $3, $4, $5,"
+                " $6::pg_catalog.regclass[], $7::pg_catalog.name[], $8::pg_catalog.name[],"
+                " $9::pg_catalog.name[])",
+                9, source_types, source_values, nulls, false, 0) != SPI_OK_INSERT)
             elog(ERROR, "could not register TVIEW source");
     }
 }
@@ -222,6 +271,7 @@ CreateResult CreateTview(const CreateRequest &request)
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     AnalyzeOptions options = ParseOptions(request.options_json);
     DefinitionPlan *plan = AnalyzeDefinition(query, key_column, options);
+    CheckCascadeDepth(target->relname, plan);
 
     const char *table = quote_qualified_identifier(get_namespace_name(namespace_oid), target->relname);
     char *view_name = DefinitionViewName(internal_schema, target->relname);
@@ -245,7 +295,7 @@ CreateResult CreateTview(const CreateRequest &request)
     Run(sql.data, SPI_OK_INSERT);
     result.rows = SPI_processed;
 
-    CheckKeys(table, key_column);
+    if (!plan->key_unique) CheckKeysUnique(table, key_column);
     resetStringInfo(&sql);
     appendStringInfo(&sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)", table, quote_identifier(key_column));
     Run(sql.data, SPI_OK_UTILITY);

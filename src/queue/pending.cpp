@@ -3,6 +3,7 @@
 
 extern "C" {
 #include "utils/datum.h"
+#include <climits>
 #include "utils/memutils.h"
 }
 
@@ -13,6 +14,7 @@ namespace {
 // Keys queued for one TVIEW within one subtransaction.
 struct Batch {
     Oid tview_relid;
+    int level;  // cascade level of the TVIEW
     SubTransactionId subid;
     int16 typlen;
     bool typbyval;
@@ -43,6 +45,7 @@ Batch *BatchFor(const TviewEntry *tview)
     MemoryContext old = MemoryContextSwitchTo(queue_context);
     auto *batch = static_cast<Batch *>(palloc0(sizeof(Batch)));
     batch->tview_relid = tview->relid;
+    batch->level = tview->level;
     batch->subid = subid;
     batch->typlen = tview->key_typlen;
     batch->typbyval = tview->key_typbyval;
@@ -84,12 +87,20 @@ void QueueFull(const TviewEntry *tview)
 
 bool QueueIsEmpty() { return batches == NIL; }
 
-List *QueueTake()
+List *QueueTakeLowestLevel()
 {
-    List *work = NIL;
+    int lowest = INT_MAX;
     ListCell *lc;
+    foreach (lc, batches) lowest = Min(lowest, static_cast<Batch *>(lfirst(lc))->level);
+
+    List *work = NIL;
+    List *kept = NIL;
     foreach (lc, batches) {
         auto *batch = static_cast<Batch *>(lfirst(lc));
+        if (batch->level != lowest) {
+            kept = lappend(kept, batch);
+            continue;
+        }
         PendingWork *item = nullptr;
         ListCell *wc;
         foreach (wc, work) {
@@ -102,16 +113,22 @@ List *QueueTake()
             work = lappend(work, item);
         }
         item->full |= batch->full;
-        if (item->full || batch->nkeys == 0) continue;
-        item->keys = item->keys == nullptr
-                         ? static_cast<Datum *>(palloc(sizeof(Datum) * batch->nkeys))
-                         : static_cast<Datum *>(repalloc(item->keys, sizeof(Datum) * (item->nkeys + batch->nkeys)));
-        for (int i = 0; i < batch->nkeys; i++)
-            item->keys[item->nkeys++] = datumCopy(batch->keys[i], batch->typbyval, batch->typlen);
+        if (!item->full && batch->nkeys > 0) {
+            item->keys = item->keys == nullptr
+                             ? static_cast<Datum *>(palloc(sizeof(Datum) * batch->nkeys))
+                             : static_cast<Datum *>(repalloc(item->keys, sizeof(Datum) * (item->nkeys + batch->nkeys)));
+            for (int i = 0; i < batch->nkeys; i++)
+                item->keys[item->nkeys++] = datumCopy(batch->keys[i], batch->typbyval, batch->typlen);
+        }
+        FreeBatch(batch);
     }
-    foreach (lc, batches) FreeBatch(static_cast<Batch *>(lfirst(lc)));
+    // The kept list must live as long as the queue, not in the caller's context.
+    MemoryContext old = MemoryContextSwitchTo(queue_context);
+    List *remaining = list_copy(kept);
+    MemoryContextSwitchTo(old);
+    list_free(kept);
     list_free(batches);
-    batches = NIL;
+    batches = remaining;
     return work;
 }
 

@@ -3,6 +3,7 @@
 
 #include "pg_tviews/boundary/guard.hpp"
 #include "pg_tviews/catalog/registry.hpp"
+#include "pg_tviews/guc.hpp"
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/refresh/refresh.hpp"
 
@@ -20,6 +21,7 @@ namespace {
 
 ExecutorFinish_hook_type previous_executor_finish = nullptr;
 TimestampTz loaded_during_statement = 0;  // start of the statement that loaded us late, or 0
+bool flush_in_progress = false;
 
 void OnExecutorFinish(QueryDesc *query)
 {
@@ -80,24 +82,50 @@ bool StatementEndIsUnhooked()
 
 void FlushQueue()
 {
+    // Statements run by a refresh end inside this loop; what they queue (cascades to TVIEWs that
+    // read the refreshed ones) is taken by the loop in level order, not flushed in between.
+    if (flush_in_progress) return;
+    flush_in_progress = true;
     MemoryContext flush_context =
         AllocSetContextCreate(CurrentMemoryContext, "pg_tviews flush", ALLOCSET_DEFAULT_SIZES);
     MemoryContext old = MemoryContextSwitchTo(flush_context);
-    // A refresh may write a table another TVIEW reads; its capture triggers queue more work,
-    // which nested statement ends usually flush first. Loop until nothing is left.
-    while (!QueueIsEmpty()) {
-        List *work = QueueTake();
-        ListCell *lc;
-        foreach (lc, work) {
-            auto *item = static_cast<PendingWork *>(lfirst(lc));
-            TviewEntry *tview = RegistryLookup(item->tview_relid);
-            if (tview == nullptr) continue;  // dropped earlier in this transaction
-            if (item->full)
-                RefreshAll(tview);
-            else
-                RefreshKeys(tview, item->keys, item->nkeys);
+    PG_TRY();
+    {
+        int previous_level = -1;
+        int passes_without_progress = 0;
+        while (!QueueIsEmpty()) {
+            List *work = QueueTakeLowestLevel();
+            ListCell *lc;
+            int level = -1;
+            foreach (lc, work) {
+                auto *item = static_cast<PendingWork *>(lfirst(lc));
+                TviewEntry *tview = RegistryLookup(item->tview_relid);
+                if (tview == nullptr) continue;  // dropped earlier in this transaction
+                level = tview->level;
+                if (item->full)
+                    RefreshAll(tview);
+                else
+                    RefreshKeys(tview, item->keys, item->nkeys);
+            }
+            // Levels only rise along a cascade; a level seen again means writes loop back
+            // (a user trigger on a TVIEW writing a table it reads).
+            passes_without_progress = level > previous_level ? 0 : passes_without_progress + 1;
+            previous_level = level;
+            if (passes_without_progress > max_cascade_depth)
+                ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                                errmsg("TVIEW refresh cascade exceeded pg_tviews.max_cascade_depth (%d)",
+                                       max_cascade_depth),
+                                errdetail("Refreshing TVIEWs kept queueing work for TVIEWs already "
+                                          "refreshed in this statement."),
+                                errhint("Look for triggers on TVIEW tables that write to the "
+                                        "tables those TVIEWs read.")));
         }
     }
+    PG_FINALLY();
+    {
+        flush_in_progress = false;
+    }
+    PG_END_TRY();
     MemoryContextSwitchTo(old);
     MemoryContextDelete(flush_context);
 }

@@ -5,6 +5,8 @@
 // SQLSTATE, a message naming the construct, and a hint saying what to write instead.
 #pragma once
 
+#include "pg_tviews/analyze/lineage.hpp"
+
 extern "C" {
 #include "postgres.h"
 #include "nodes/parsenodes.h"
@@ -12,22 +14,16 @@ extern "C" {
 
 namespace pg_tviews {
 
-// One base relation and how its changes reach the TVIEW.
-struct SourcePlan {
-    Oid relid;
-    const char *key_source_column;  // local mapping: base column holding the TVIEW key
-    List *columns_read;             // char * names of base columns the definition reads
-};
-
 struct DefinitionPlan {
     const char *key_column;
     bool key_unique;       // proven unique from constraints and grouping, before any data
     bool needs_key_locks;  // several base rows may feed one key
-    List *sources;         // SourcePlan *
+    List *sources;         // SourcePlan * (analyze/lineage.hpp)
 };
 
 struct AnalyzeOptions {
     bool allow_nondeterministic;  // accept volatile and session-dependent expressions
+    bool allow_full_refresh;      // accept relations without lineage: their changes recompute all
 };
 
 // Analyzes a definition (not modified); raises ERROR on anything unsupported.

@@ -15,4 +15,12 @@ T *CopyNode(const T *node)
     return static_cast<T *>(copyObjectImpl(node));
 }
 
+// PostgreSQL 15 declares tree walkers as bool (*)() (old-style C); C++ needs the cast spelled
+// out. void (*)(void) is the type GCC lets any function pointer pass through without warning.
+using LegacyWalker = bool (*)();
+inline LegacyWalker WalkerFn(bool (*walker)(Node *, void *))
+{
+    return reinterpret_cast<LegacyWalker>(reinterpret_cast<void (*)(void)>(walker));
+}
+
 }  // namespace pg_tviews

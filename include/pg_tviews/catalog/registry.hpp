@@ -31,16 +31,24 @@ struct TviewEntry {
     char key_typalign;
     bool needs_key_locks;   // several base rows may feed one key: serialize refreshes per key
     Oid owner;              // refreshes run as the TVIEW's owner
+    int level;              // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
     List *columns;          // char * names of the definition's columns, in order
     SPIPlanPtr keyed_plan;  // prepared on first use
     SPIPlanPtr full_plan;
 };
 
-// How changes to one base table reach one TVIEW.
+// How changes to one base table reach one TVIEW, along one lineage path.
 struct SourceLink {
     TviewEntry *tview;
     Oid base_relid;
-    AttrNumber key_attno;     // base column holding the TVIEW key (local mapping)
+    bool full;                // no path: any change recomputes the whole TVIEW
+    AttrNumber start_attno;   // column of the changed row that starts the path
+    Oid start_type;
+    int16 start_typlen;
+    bool start_typbyval;
+    char start_typalign;
+    char *mapping_sql;        // nullptr when the start column holds the keys themselves
+    SPIPlanPtr mapping_plan;  // prepared on first use
     Bitmapset *columns_read;  // base attnos the definition reads, offset by
                               // FirstLowInvalidHeapAttributeNumber like tg_updatedcols
 };

@@ -32,9 +32,10 @@ void QueueFull(const TviewEntry *tview);
 
 bool QueueIsEmpty();
 
-// Removes everything queued and returns it as PendingWork *, one per TVIEW, allocated in the
-// current memory context.
-List *QueueTake();
+// Removes what is queued for the TVIEWs of the lowest cascade level present and returns it as
+// PendingWork *, one per TVIEW, allocated in the current memory context. Refreshing them can only
+// queue work for higher levels, so each TVIEW is refreshed once per statement.
+List *QueueTakeLowestLevel();
 
 // Subtransaction and transaction ends.
 void QueueAtSubAbort(SubTransactionId subid);

@@ -1,0 +1,29 @@
+// Text of lineage mapping queries, free of PostgreSQL.
+//
+// A base relation reaches the TVIEW key through a path of equality links taken from the
+// definition: the changed rows' start column equals hop 1's match column, hop 1's output column
+// equals hop 2's match column, and so on; the last output column holds TVIEW keys. The query
+// takes the changed rows' start values as $1 (an array) and returns the affected keys.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace pg_tviews::core {
+
+struct Hop {
+    std::string schema;
+    std::string table;
+    std::string match_column;   // equals the previous value
+    std::string output_column;  // carried to the next hop (the key after the last hop)
+};
+
+struct MappingPath {
+    std::vector<Hop> hops;  // empty: the start values are the keys themselves
+};
+
+// SELECT DISTINCT <key>::key_type ... WHERE hop1.match = ANY ($1), nested hop by hop.
+// key_type is an already-qualified SQL type name.
+std::string MappingSql(const MappingPath &path, const std::string &key_type);
+
+}  // namespace pg_tviews::core

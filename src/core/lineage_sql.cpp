@@ -1,0 +1,22 @@
+#include "pg_tviews/core/lineage_sql.hpp"
+
+#include "pg_tviews/core/naming.hpp"
+
+namespace pg_tviews::core {
+
+std::string MappingSql(const MappingPath &path, const std::string &key_type)
+{
+    // Innermost first: the start values, then one semi-join per hop. Nested IN lets the planner
+    // choose semi-joins driven by the (usually few) changed rows.
+    std::string values = "SELECT v FROM pg_catalog.unnest($1) AS v";
+    for (size_t i = 0; i < path.hops.size(); i++) {
+        const Hop &hop = path.hops[i];
+        const std::string alias = "h" + std::to_string(i + 1);
+        values = "SELECT " + alias + "." + QuoteIdent(hop.output_column) + " FROM " +
+                 QuoteQualified(hop.schema, hop.table) + " AS " + alias + " WHERE " + alias + "." +
+                 QuoteIdent(hop.match_column) + " IN (" + values + ")";
+    }
+    return "SELECT DISTINCT k::" + key_type + " FROM (" + values + ") AS m(k) WHERE k IS NOT NULL";
+}
+
+}  // namespace pg_tviews::core
