@@ -101,7 +101,7 @@ BEGIN
         WHERE t.tgfoid = 'pg_tviews_capture()'::regprocedure
           AND NOT EXISTS (SELECT 1 FROM tviews_internal.source s WHERE s.base = t.tgrelid)
     LOOP
-        EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', r.tgname, r.rel);
+        EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', r.tgname, r.rel);
         n := n + 1;
     END LOOP;
     RETURN n;
@@ -114,6 +114,12 @@ LANGUAGE plpgsql AS $$
 BEGIN
     IF pg_catalog.to_regclass('tviews_internal.tview') IS NULL THEN
         RETURN;  -- the extension itself is being dropped
+    END IF;
+    -- Only dropped relations concern the catalog; this also ignores our own DROP TRIGGERs.
+    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() d
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                      AND d.object_type IN ('table', 'view')) THEN
+        RETURN;
     END IF;
     DELETE FROM tviews_internal.tview t
      USING pg_catalog.pg_event_trigger_dropped_objects() d
@@ -150,8 +156,36 @@ CREATE VIEW pg_tviews AS
 SELECT t.tview::text AS tview,
        t.entity,
        t.key_column,
+       (SELECT pg_catalog.array_agg(DISTINCT s.base::text ORDER BY s.base::text)
+          FROM tviews_internal.source s WHERE s.tview = t.tview) AS reads,
        t.definition::text AS definition_view,
        pg_catalog.pg_get_viewdef(t.definition) AS definition,
        t.options,
        t.created_at
   FROM tviews_internal.tview t;
+
+-- Indexes lineage needs on the user's tables: each column a mapping query or a keyed recompute
+-- filters on should lead some valid index, or those statements scan the whole table.
+CREATE VIEW pg_tviews_missing_indexes AS
+WITH needed AS (
+    SELECT s.tview, s.base AS relation, s.start_column AS column_name,
+           'recompute of affected keys' AS used_by
+      FROM tviews_internal.source s
+     WHERE s.mode = 'local'
+    UNION
+    SELECT s.tview, h.relation, h.column_name, 'lineage mapping from ' || s.base::text
+      FROM tviews_internal.source s,
+           LATERAL unnest(s.hop_relations, s.hop_match) AS h(relation, column_name)
+)
+SELECT n.tview::text AS tview,
+       n.relation::text AS relation,
+       n.column_name,
+       n.used_by,
+       pg_catalog.format('CREATE INDEX ON %s (%I)', n.relation, n.column_name) AS suggested_ddl
+  FROM needed n
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = n.relation AND a.attname = n.column_name
+ WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i
+                    WHERE i.indrelid = n.relation AND i.indisvalid AND i.indpred IS NULL
+                      AND i.indkey[0] = a.attnum);
+COMMENT ON VIEW pg_tviews_missing_indexes IS
+    'columns TVIEW maintenance filters on that no index leads with, and the index to create';

@@ -8,6 +8,7 @@
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
+#include "pg_tviews/refresh/key_locks.hpp"
 
 extern "C" {
 #include "access/sysattr.h"
@@ -125,10 +126,12 @@ Datum Capture(FunctionCallInfo fcinfo)
         if (trigger->tg_oldtable != nullptr && !start_unchanged)
             CollectStartValues(trigger->tg_oldtable, base, link, &values);
         if (values.count == 0) continue;
-        if (link->mapping_sql == nullptr)
+        if (link->mapping_sql == nullptr) {
             for (int i = 0; i < values.count; i++) QueueKey(link->tview, values.items[i]);
-        else
+        } else {
+            if (link->reverse_sql != nullptr) LockPathValues(link, values.items, values.count);
             QueueMappedKeys(link, &values);
+        }
     }
     list_free(links);
 

@@ -132,15 +132,16 @@ void LoadTviews(Generation *gen)
     }
 }
 
-// C++ island: the mapping statement of one path (core/lineage_sql), as palloc'd text.
+// C++ island: the mapping statement of one path (core/lineage_sql), or its reverse, as
+// palloc'd text.
 char *MappingText(int nhops, char **schemas, char **tables, char **matches, char **outputs,
-                  const char *key_type)
+                  const char *type, bool reverse)
 {
     return GuardEntry([&]() -> char * {
         core::MappingPath path;
         for (int i = 0; i < nhops; i++)
             path.hops.push_back(core::Hop{schemas[i], tables[i], matches[i], outputs[i]});
-        std::string sql = core::MappingSql(path, key_type);
+        std::string sql = reverse ? core::ReverseMappingSql(path, type) : core::MappingSql(path, type);
         return PgCall([&] { return pstrdup(sql.c_str()); });
     });
 }
@@ -166,7 +167,9 @@ void DescribePath(SourceLink *link, const char *start_column, Datum hop_relation
                         errmsg("base table of TVIEW \"%s\" has lost column \"%s\"",
                                link->tview->table_name, start_column),
                         errhint("Recreate the TVIEW.")));
-    link->start_type = get_atttype(link->base_relid, link->start_attno);
+    int32 typmod;
+    get_atttypetypmodcoll(link->base_relid, link->start_attno, &link->start_type, &typmod,
+                          &link->start_collation);
     get_typlenbyvalalign(link->start_type, &link->start_typlen, &link->start_typbyval,
                          &link->start_typalign);
 
@@ -187,14 +190,18 @@ void DescribePath(SourceLink *link, const char *start_column, Datum hop_relation
         tables[i] = get_rel_name(relid);
     }
     link->mapping_sql = MappingText(nhops, schemas, tables, matches, outputs,
-                                    format_type_be_qualified(link->tview->key_type));
+                                    format_type_be_qualified(link->tview->key_type), false);
+    if (nhops == 0) return;
+    link->reverse_sql = MappingText(nhops, schemas, tables, matches, outputs,
+                                    format_type_be_qualified(link->start_type), true);
+    link->tview->mapped_links = lappend(link->tview->mapped_links, link);
 }
 
 void LoadLinks(Generation *gen)
 {
     const char *sql =
         "SELECT s.tview::oid, s.base::oid, s.start_column, s.hop_relations::oid[], s.hop_match,"
-        "       s.hop_output, s.columns_read"
+        "       s.hop_output, s.columns_read, s.path_no"
         "  FROM tviews_internal.source s ORDER BY s.tview, s.base, s.path_no";
     if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
         elog(ERROR, "could not read the pg_tviews catalog");
@@ -209,6 +216,7 @@ void LoadLinks(Generation *gen)
         link->tview = FindIn(gen, DatumGetObjectId(SPI_getbinval(tuple, desc, 1, &isnull)));
         link->base_relid = DatumGetObjectId(SPI_getbinval(tuple, desc, 2, &isnull));
         if (link->tview == nullptr) continue;
+        link->path_no = DatumGetInt32(SPI_getbinval(tuple, desc, 8, &isnull));
         char *start_column = SPI_getvalue(tuple, desc, 3);
         link->full = start_column == nullptr;
         if (!link->full)
@@ -355,6 +363,7 @@ void RegistryAtTransactionEnd()
         foreach (tc, gen->links) {
             auto *link = static_cast<SourceLink *>(lfirst(tc));
             if (link->mapping_plan != nullptr) SPI_freeplan(link->mapping_plan);
+            if (link->reverse_plan != nullptr) SPI_freeplan(link->reverse_plan);
         }
         MemoryContextDelete(gen->context);
     }

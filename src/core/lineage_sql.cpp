@@ -19,4 +19,17 @@ std::string MappingSql(const MappingPath &path, const std::string &key_type)
     return "SELECT DISTINCT k::" + key_type + " FROM (" + values + ") AS m(k) WHERE k IS NOT NULL";
 }
 
+std::string ReverseMappingSql(const MappingPath &path, const std::string &start_type)
+{
+    std::string values = "SELECT v FROM pg_catalog.unnest($1) AS v";
+    for (size_t i = path.hops.size(); i-- > 0;) {
+        const Hop &hop = path.hops[i];
+        const std::string alias = "r" + std::to_string(i + 1);
+        values = "SELECT " + alias + "." + QuoteIdent(hop.match_column) + " FROM " +
+                 QuoteQualified(hop.schema, hop.table) + " AS " + alias + " WHERE " + alias + "." +
+                 QuoteIdent(hop.output_column) + " IN (" + values + ")";
+    }
+    return "SELECT DISTINCT s::" + start_type + " FROM (" + values + ") AS m(s) WHERE s IS NOT NULL";
+}
+
 }  // namespace pg_tviews::core

@@ -22,6 +22,8 @@ namespace {
 // and 2), so user advisory locks cannot collide with ours.
 constexpr uint16 kWholeTviewLock = 0x7401;
 constexpr uint16 kTviewKeyLock = 0x7402;
+constexpr uint16 kPathValueLock = 0x7403;
+constexpr uint16 kWholePathLock = 0x7404;
 
 void Acquire(const TviewEntry *tview, uint32 key_hash, uint16 kind, LOCKMODE mode)
 {
@@ -39,6 +41,18 @@ void Acquire(const TviewEntry *tview, uint32 key_hash, uint16 kind, LOCKMODE mod
                  errhint("Retry the transaction.")));
 }
 
+// Sorted, distinct hashes of values of one type, so locks are always taken in one order.
+int SortedHashes(Oid type, Oid collation, const Datum *values, int nvalues, uint32 *hashes)
+{
+    TypeCacheEntry *entry = lookup_type_cache(type, TYPECACHE_HASH_PROC_FINFO);
+    if (!OidIsValid(entry->hash_proc)) return -1;
+    for (int i = 0; i < nvalues; i++)
+        hashes[i] = DatumGetUInt32(FunctionCall1Coll(&entry->hash_proc_finfo, collation, values[i]));
+    // A fixed order keeps two refreshes of overlapping sets from deadlocking each other.
+    std::sort(hashes, hashes + nvalues);
+    return static_cast<int>(std::unique(hashes, hashes + nvalues) - hashes);
+}
+
 }  // namespace
 
 void LockAllKeys(const TviewEntry *tview)
@@ -48,22 +62,38 @@ void LockAllKeys(const TviewEntry *tview)
 
 void LockKeys(const TviewEntry *tview, const Datum *keys, int nkeys)
 {
-    TypeCacheEntry *type = lookup_type_cache(tview->key_type, TYPECACHE_HASH_PROC_FINFO);
-    if (nkeys > max_key_locks || !OidIsValid(type->hash_proc)) {
+    auto *hashes = static_cast<uint32 *>(palloc(sizeof(uint32) * Max(1, nkeys)));
+    int unique = nkeys > max_key_locks
+                     ? -1
+                     : SortedHashes(tview->key_type, tview->key_collation, keys, nkeys, hashes);
+    if (unique < 0) {
         LockAllKeys(tview);
-        return;
+    } else {
+        // Share mode on the TVIEW-wide tag lets per-key refreshes run side by side while still
+        // conflicting with a TVIEW-wide refresh.
+        Acquire(tview, 0, kWholeTviewLock, ShareLock);
+        for (int i = 0; i < unique; i++) Acquire(tview, hashes[i], kTviewKeyLock, ExclusiveLock);
     }
-    // Share mode on the TVIEW-wide tag lets per-key refreshes run side by side while still
-    // conflicting with a TVIEW-wide refresh.
-    Acquire(tview, 0, kWholeTviewLock, ShareLock);
-    auto *hashes = static_cast<uint32 *>(palloc(sizeof(uint32) * nkeys));
-    for (int i = 0; i < nkeys; i++)
-        hashes[i] = DatumGetUInt32(
-            FunctionCall1Coll(&type->hash_proc_finfo, tview->key_collation, keys[i]));
-    // A fixed order keeps two refreshes of overlapping key sets from deadlocking each other.
-    std::sort(hashes, hashes + nkeys);
-    int unique = static_cast<int>(std::unique(hashes, hashes + nkeys) - hashes);
-    for (int i = 0; i < unique; i++) Acquire(tview, hashes[i], kTviewKeyLock, ExclusiveLock);
+    pfree(hashes);
+}
+
+void LockPathValues(const SourceLink *link, const Datum *values, int nvalues)
+{
+    auto *hashes = static_cast<uint32 *>(palloc(sizeof(uint32) * Max(1, nvalues)));
+    int unique = nvalues > max_key_locks ? -1
+                                         : SortedHashes(link->start_type, link->start_collation,
+                                                        values, nvalues, hashes);
+    // Too many values (or no hash function): one lock for the whole path, which per-value
+    // lockers hold in share mode.
+    const uint32 path = static_cast<uint32>(link->path_no);
+    if (unique < 0) {
+        Acquire(link->tview, path, kWholePathLock, ExclusiveLock);
+    } else {
+        Acquire(link->tview, path, kWholePathLock, ShareLock);
+        for (int i = 0; i < unique; i++)
+            Acquire(link->tview, hashes[i] ^ (static_cast<uint32>(link->path_no) * 0x9E3779B9u),
+                    kPathValueLock, ExclusiveLock);
+    }
     pfree(hashes);
 }
 

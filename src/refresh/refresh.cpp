@@ -130,17 +130,48 @@ RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
     return counts;
 }
 
+// Locks the start values of every mapped path that the keys read (see key_locks.hpp).
+void LockReadPaths(TviewEntry *tview, Datum keys_array)
+{
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    ListCell *lc;
+    foreach (lc, tview->mapped_links) {
+        auto *link = static_cast<SourceLink *>(lfirst(lc));
+        if (link->reverse_plan == nullptr) {
+            Oid array_type = get_array_type(tview->key_type);
+            SPIPlanPtr plan = SPI_prepare(link->reverse_sql, 1, &array_type);
+            if (plan == nullptr)
+                elog(ERROR, "could not prepare lineage reverse mapping for TVIEW \"%s\"",
+                     tview->table_name);
+            SPI_keepplan(plan);
+            link->reverse_plan = plan;
+        }
+        char nulls[1] = {' '};
+        if (SPI_execute_plan(link->reverse_plan, &keys_array, nulls, false, 0) != SPI_OK_SELECT)
+            elog(ERROR, "lineage reverse mapping for TVIEW \"%s\" failed", tview->table_name);
+        int count = static_cast<int>(SPI_processed);
+        auto *values = static_cast<Datum *>(palloc(sizeof(Datum) * Max(1, count)));
+        for (int i = 0; i < count; i++) {
+            bool isnull;
+            values[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+        }
+        if (count > 0) LockPathValues(link, values, count);
+    }
+    SPI_finish();
+}
+
 }  // namespace
 
 RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
 {
     nkeys = SortUnique(tview, keys, nkeys);
     if (nkeys == 0) return RefreshCounts{};
+    Datum array = PointerGetDatum(construct_array(keys, nkeys, tview->key_type, tview->key_typlen,
+                                                  tview->key_typbyval, tview->key_typalign));
     if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
-    ArrayType *array = construct_array(keys, nkeys, tview->key_type, tview->key_typlen,
-                                       tview->key_typbyval,
-                                       tview->key_typalign);
-    return Execute(tview, StatementKind::kKeyed, PointerGetDatum(array));
+    if (tview->mapped_links != NIL) LockReadPaths(tview, array);
+    // The recompute's own snapshot is taken after every lock is granted.
+    return Execute(tview, StatementKind::kKeyed, array);
 }
 
 RefreshCounts RefreshAll(TviewEntry *tview)

@@ -33,6 +33,7 @@ struct TviewEntry {
     Oid owner;              // refreshes run as the TVIEW's owner
     int level;              // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
     List *columns;          // char * names of the definition's columns, in order
+    List *mapped_links;     // SourceLink * of this TVIEW that reach keys through hops
     SPIPlanPtr keyed_plan;  // prepared on first use
     SPIPlanPtr full_plan;
 };
@@ -44,11 +45,15 @@ struct SourceLink {
     bool full;                // no path: any change recomputes the whole TVIEW
     AttrNumber start_attno;   // column of the changed row that starts the path
     Oid start_type;
+    Oid start_collation;
     int16 start_typlen;
     bool start_typbyval;
     char start_typalign;
+    int path_no;              // distinguishes the paths of one TVIEW in path locks
     char *mapping_sql;        // nullptr when the start column holds the keys themselves
     SPIPlanPtr mapping_plan;  // prepared on first use
+    char *reverse_sql;        // keys -> start values (paths with hops only), for path locks
+    SPIPlanPtr reverse_plan;
     Bitmapset *columns_read;  // base attnos the definition reads, offset by
                               // FirstLowInvalidHeapAttributeNumber like tg_updatedcols
 };

@@ -26,4 +26,8 @@ struct MappingPath {
 // key_type is an already-qualified SQL type name.
 std::string MappingSql(const MappingPath &path, const std::string &key_type);
 
+// The reverse: given TVIEW keys as $1, the start values whose rows feed them, cast to
+// start_type. Used to lock what a recompute is about to read.
+std::string ReverseMappingSql(const MappingPath &path, const std::string &start_type);
+
 }  // namespace pg_tviews::core

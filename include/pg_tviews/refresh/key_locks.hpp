@@ -21,4 +21,11 @@ void LockKeys(const TviewEntry *tview, const Datum *keys, int nkeys);
 // Locks every key of a TVIEW for this transaction.
 void LockAllKeys(const TviewEntry *tview);
 
+// Path locks close the race between a writer of a parent row and a concurrent recompute that
+// reads it: the writer locks the start values of its changed rows before mapping them to keys
+// (so the mapping runs after any recompute that read the old parent has committed), and a
+// recompute locks the start values its keys read before taking its snapshot (so it reads the
+// parent after any writer of it has committed).
+void LockPathValues(const SourceLink *link, const Datum *values, int nvalues);
+
 }  // namespace pg_tviews
