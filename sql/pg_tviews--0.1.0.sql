@@ -42,11 +42,13 @@ SELECT pg_catalog.pg_extension_config_dump('tviews_internal.tview', '');
 SELECT pg_catalog.pg_extension_config_dump('tviews_internal.source', '');
 
 -- Any write to the catalog, ours or a repair by hand, invalidates every backend's cache of it.
+-- The triggers' names deliberately lack the pg_tviews_ prefix: operators disable every
+-- pg_tviews_* trigger to stop capture in an emergency, and the catalog must keep working.
 CREATE FUNCTION pg_tviews_catalog_changed() RETURNS trigger
     AS 'MODULE_PATHNAME', 'pg_tviews_catalog_changed' LANGUAGE C;
-CREATE TRIGGER pg_tviews_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+CREATE TRIGGER tviews_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
     ON tviews_internal.tview FOR EACH STATEMENT EXECUTE FUNCTION pg_tviews_catalog_changed();
-CREATE TRIGGER pg_tviews_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+CREATE TRIGGER tviews_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
     ON tviews_internal.source FOR EACH STATEMENT EXECUTE FUNCTION pg_tviews_catalog_changed();
 
 -- Capture: one statement-level trigger per event on every base table, shared by all TVIEWs.
