@@ -52,6 +52,10 @@ void CreateFromCreateTableAs(CreateTableAsStmt *ctas, QueryCompletion *qc)
                         errmsg("TVIEW \"%s\" cannot be created with an access method",
                                into->rel->relname),
                         errhint("Remove the USING clause.")));
+    if (!IsA(ctas->query, Query))
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("TVIEW \"%s\" cannot be created from EXECUTE", into->rel->relname),
+                        errhint("Write the SELECT itself after AS.")));
     CreateRequest request{};
     request.target = into->rel;
     request.query = castNode(Query, ctas->query);
@@ -68,6 +72,7 @@ void RefuseExplainAnalyzeOfTview(Node *statement)
 {
     if (!IsA(statement, ExplainStmt)) return;
     auto *explain = castNode(ExplainStmt, statement);
+    if (!IsA(explain->query, Query)) return;
     auto *query = castNode(Query, explain->query);
     if (query->commandType != CMD_UTILITY || query->utilityStmt == nullptr) return;
     if (TviewCreateTableAs(query->utilityStmt) == nullptr) return;
