@@ -220,14 +220,21 @@ const char *QualifiedRelationName(Oid relid)
                                       get_rel_name(relid));
 }
 
-bool IsGroupedBy(const Query *query, const TargetEntry *tle)
+bool IsInClauses(const List *clauses, const TargetEntry *tle)
 {
     ListCell *lc;
-    foreach (lc, query->groupClause)
+    foreach (lc, clauses)
         if (static_cast<SortGroupClause *>(lfirst(lc))->tleSortGroupRef == tle->ressortgroupref &&
             tle->ressortgroupref != 0)
             return true;
     return false;
+}
+
+bool IsGroupedBy(const Query *query, const TargetEntry *tle) { return IsInClauses(query->groupClause, tle); }
+
+bool IsDistinctOn(const Query *query, const TargetEntry *tle)
+{
+    return IsInClauses(query->distinctClause, tle);
 }
 
 }  // namespace
@@ -256,6 +263,15 @@ DefinitionPlan *AnalyzeDefinition(Query *query, const char *key_column,
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("key column \"%s\" must appear in GROUP BY", key_column),
                         errhint("Group by the key column: each group is one TVIEW row.")));
+
+    // DISTINCT ON picks one row per group; a group spanning keys makes one key's row depend on
+    // rows of other keys.
+    if (query->hasDistinctOn && !IsDistinctOn(query, key))
+        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                        errmsg("DISTINCT ON in a TVIEW definition must include the key column \"%s\"",
+                               key_column),
+                        errdetail("Otherwise the row kept for one key depends on rows of other keys."),
+                        errhint("Write DISTINCT ON (%s, ...).", key_column)));
 
     auto *plan = static_cast<DefinitionPlan *>(palloc0(sizeof(DefinitionPlan)));
     plan->key_column = pstrdup(key_column);

@@ -298,7 +298,9 @@ Level *AnalyzeLevel(Walk *walk, Query *query, Level *parent)
         rti++;
         switch (rte->rtekind) {
             case RTE_RELATION:
-                AnalyzeRelation(walk, level, rti, rte);
+                // A view's stored query keeps OLD and NEW placeholder entries for the view itself;
+                // they are not FROM items and nothing reads them.
+                if (rte->inFromCl) AnalyzeRelation(walk, level, rti, rte);
                 break;
             case RTE_SUBQUERY:
                 level->inner[rti] = AnalyzeLevel(walk, rte->subquery, level);

@@ -102,7 +102,8 @@ void LoadTviews(Generation *gen)
     const char *sql =
         "SELECT t.tview::oid, n.nspname, c.relname, t.entity, t.definition::oid, dn.nspname,"
         "       dc.relname, t.key_column, c.relowner,"
-        "       coalesce((t.plan->>'needs_key_locks')::bool, true)"
+        "       coalesce((t.plan->>'needs_key_locks')::bool, true),"
+        "       coalesce((t.plan->>'key_unique')::bool, false)"
         "  FROM tviews_internal.tview t"
         "  JOIN pg_catalog.pg_class c ON c.oid = t.tview"
         "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -126,6 +127,7 @@ void LoadTviews(Generation *gen)
         entry->key_column = CopyText(tuple, desc, 8);
         entry->owner = DatumGetObjectId(SPI_getbinval(tuple, desc, 9, &isnull));
         entry->needs_key_locks = DatumGetBool(SPI_getbinval(tuple, desc, 10, &isnull));
+        entry->key_unique = DatumGetBool(SPI_getbinval(tuple, desc, 11, &isnull));
         DescribeDefinition(entry);
         gen->tviews = lappend(gen->tviews, entry);
         MemoryContextSwitchTo(old);

@@ -31,11 +31,21 @@ std::string ReconcileSql(const RefreshTarget &t, const std::string &key_filter)
     std::string sql;
     sql += "WITH src AS (SELECT " + JoinQuoted(t.columns, "") + " FROM " + definition;
     if (!key_filter.empty()) sql += " WHERE " + key + key_filter;
-    sql += "), del AS (DELETE FROM " + table + " AS t WHERE ";
+    sql += ")";
+    // Without a proof of uniqueness, look for a repeated key first and write nothing if one
+    // exists: the caller raises unique_violation for it.
+    const std::string guard = t.key_unique ? "" : " AND NOT EXISTS (SELECT 1 FROM dup)";
+    if (!t.key_unique)
+        sql += ", dup AS (SELECT " + key + "::pg_catalog.text AS k FROM src GROUP BY " + key +
+               " HAVING pg_catalog.count(*) > 1 ORDER BY " + key + " LIMIT 1)";
+    sql += ", del AS (DELETE FROM " + table + " AS t WHERE ";
     if (!key_filter.empty()) sql += "t." + key + key_filter + " AND ";
-    sql += "NOT EXISTS (SELECT 1 FROM src WHERE src." + key + " = t." + key + ") RETURNING 1)";
+    sql += "NOT EXISTS (SELECT 1 FROM src WHERE src." + key + " = t." + key + ")" + guard +
+           " RETURNING 1)";
     sql += ", ups AS (INSERT INTO " + table + " AS t (" + JoinQuoted(t.columns, "") + ") SELECT " +
-           JoinQuoted(t.columns, "") + " FROM src ON CONFLICT (" + key + ") DO ";
+           JoinQuoted(t.columns, "") + " FROM src";
+    if (!t.key_unique) sql += " WHERE NOT EXISTS (SELECT 1 FROM dup)";
+    sql += " ON CONFLICT (" + key + ") DO ";
     if (payload.empty()) {
         sql += "NOTHING";
     } else {
@@ -46,7 +56,9 @@ std::string ReconcileSql(const RefreshTarget &t, const std::string &key_filter)
     sql += " RETURNING (t.xmax = 0) AS inserted)";
     sql += " SELECT (SELECT pg_catalog.count(*) FROM del),"
            " (SELECT pg_catalog.count(*) FROM ups WHERE inserted),"
-           " (SELECT pg_catalog.count(*) FROM ups WHERE NOT inserted)";
+           " (SELECT pg_catalog.count(*) FROM ups WHERE NOT inserted),"
+           " (SELECT pg_catalog.count(*) FROM src), ";
+    sql += t.key_unique ? "NULL::pg_catalog.text" : "(SELECT k FROM dup)";
     return sql;
 }
 

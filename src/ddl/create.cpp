@@ -244,12 +244,13 @@ CreateResult CreateTview(const CreateRequest &request)
 {
     CreateResult result{InvalidOid, 0};
     RangeVar *target = CopyNode(request.target);
-    if (target->relpersistence == RELPERSISTENCE_TEMP)
+    Oid existing;
+    Oid namespace_oid = RangeVarGetAndCheckCreationNamespace(target, NoLock, &existing);
+    // Checked after the lookup, which also makes a name in pg_temp temporary.
+    if (target->relpersistence == RELPERSISTENCE_TEMP || isAnyTempNamespace(namespace_oid))
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("TVIEW \"%s\" cannot be temporary", target->relname),
                         errhint("Create it as an ordinary or UNLOGGED table.")));
-    Oid existing;
-    Oid namespace_oid = RangeVarGetAndCheckCreationNamespace(target, NoLock, &existing);
     if (OidIsValid(existing)) {
         if (request.if_not_exists) {
             ereport(NOTICE, (errcode(ERRCODE_DUPLICATE_TABLE),

@@ -4,10 +4,12 @@
 #include "pg_tviews/guc.hpp"
 
 extern "C" {
+#include "access/transam.h"
 #include "access/xact.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
+#include "storage/sinvaladt.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 }
@@ -25,20 +27,45 @@ constexpr uint16 kTviewKeyLock = 0x7402;
 constexpr uint16 kPathValueLock = 0x7403;
 constexpr uint16 kWholePathLock = 0x7404;
 
+// Transaction ids of the current holders of a lock we are about to wait for.
+List *HolderXids(const LOCKTAG *tag, LOCKMODE mode)
+{
+    List *xids = NIL;
+    int count = 0;
+    VirtualTransactionId *holders = GetLockConflicts(tag, mode, &count);
+    for (int i = 0; i < count; i++) {
+        TransactionId xid, xmin;
+        BackendIdGetTransactionIds(holders[i].backendId, &xid, &xmin);
+        // PostgreSQL 15 has no xid lists; a TransactionId is a uint32 like an Oid.
+        if (TransactionIdIsValid(xid)) xids = lappend_oid(xids, xid);
+    }
+    return xids;
+}
+
 void Acquire(const TviewEntry *tview, uint32 key_hash, uint16 kind, LOCKMODE mode)
 {
     LOCKTAG tag;
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, tview->relid, key_hash, kind);
     if (LockAcquire(&tag, mode, false, true) != LOCKACQUIRE_NOT_AVAIL) return;
+    if (!IsolationUsesXactSnapshot()) {
+        // READ COMMITTED: wait; the recompute takes its snapshot after the holder is gone.
+        (void) LockAcquire(&tag, mode, false, false);
+        return;
+    }
+    // A transaction snapshot cannot see what a holder commits: if one commits, recomputing from
+    // this snapshot would write stale rows. A holder that rolls back leaves nothing to miss.
+    List *holders = HolderXids(&tag, mode);
     (void) LockAcquire(&tag, mode, false, false);
-    // A transaction snapshot taken before the other refresh committed cannot see its rows.
-    if (IsolationUsesXactSnapshot())
-        ereport(ERROR,
-                (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-                 errmsg("could not serialize access to TVIEW \"%s\" due to a concurrent refresh",
-                        tview->table_name),
-                 errdetail("Another transaction changed rows that feed the same TVIEW keys."),
-                 errhint("Retry the transaction.")));
+    ListCell *lc;
+    foreach (lc, holders)
+        if (TransactionIdDidCommit(static_cast<TransactionId>(lfirst_oid(lc))))
+            ereport(ERROR,
+                    (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                     errmsg("could not serialize access to TVIEW \"%s\" due to a concurrent refresh",
+                            tview->table_name),
+                     errdetail("Another transaction changed rows that feed the same TVIEW rows."),
+                     errhint("Retry the transaction.")));
+    list_free(holders);
 }
 
 // Sorted, distinct hashes of values of one type, so locks are always taken in one order.

@@ -36,6 +36,7 @@ char *StatementText(const TviewEntry *tview, StatementKind kind)
         target.definition_schema = tview->definition_schema;
         target.definition_name = tview->definition_name;
         target.key_column = tview->key_column;
+        target.key_unique = tview->key_unique;
         ListCell *lc;
         foreach (lc, tview->columns) target.columns.emplace_back(static_cast<char *>(lfirst(lc)));
         std::string sql = kind == StatementKind::kKeyed  ? core::KeyedRefreshSql(target)
@@ -123,6 +124,16 @@ RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
     counts.deleted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
     counts.inserted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
     counts.updated = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+    counts.recomputed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+    char *duplicate = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5);
+    if (duplicate != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
+                        errmsg("TVIEW \"%s\" would contain more than one row with key %s",
+                               tview->table_name, duplicate),
+                        errdetail("The definition now produces several rows for key column \"%s\" = %s.",
+                                  tview->key_column, duplicate),
+                        errhint("Keep the key unique in the base data, for example with a unique "
+                                "constraint on the column it comes from.")));
     SPI_finish();
 
     SetUserIdAndSecContext(saved_user, saved_security);

@@ -176,16 +176,42 @@ TEST(RefreshSql, KeyOnlyTviewDoesNothingOnConflict)
     }
 }
 
-TEST(RefreshSql, ReturnsDeletedInsertedUpdatedCounts)
+TEST(RefreshSql, ReturnsDeletedInsertedUpdatedRecomputedCountsAndDuplicate)
 {
     const std::string sql = KeyedRefreshSql(PostTarget());
     const size_t final_select = sql.rfind(") SELECT ");
     ASSERT_NE(final_select, std::string::npos) << sql;
     const std::string tail = sql.substr(final_select);
-    EXPECT_EQ(CountOf(tail, "count(*)"), 3u) << tail;
-    EXPECT_NE(tail.find("FROM del"), std::string::npos);
-    EXPECT_NE(tail.find("FROM ups WHERE inserted"), std::string::npos);
-    EXPECT_NE(tail.find("FROM ups WHERE NOT inserted"), std::string::npos);
+    EXPECT_EQ(CountOf(tail, "count(*)"), 4u) << tail;
+    const size_t del = tail.find("FROM del");
+    const size_t inserted = tail.find("FROM ups WHERE inserted");
+    const size_t updated = tail.find("FROM ups WHERE NOT inserted");
+    const size_t recomputed = tail.find("FROM src");
+    const size_t duplicate = tail.find("FROM dup");
+    ASSERT_NE(duplicate, std::string::npos) << tail;
+    EXPECT_TRUE(del < inserted && inserted < updated && updated < recomputed &&
+                recomputed < duplicate)
+        << "columns must come in the documented order: " << tail;
+}
+
+// Without a proof of uniqueness a repeated key must stop every write of the statement.
+TEST(RefreshSql, UnprovenKeyGuardsEveryWriteAgainstDuplicates)
+{
+    const std::string sql = KeyedRefreshSql(PostTarget());
+    ASSERT_NE(sql.find("dup AS ("), std::string::npos) << sql;
+    EXPECT_NE(CteBody(sql, "dup").find("HAVING pg_catalog.count(*) > 1"), std::string::npos);
+    EXPECT_NE(CteBody(sql, "del").find("NOT EXISTS (SELECT 1 FROM dup)"), std::string::npos) << sql;
+    EXPECT_NE(CteBody(sql, "ups").find("NOT EXISTS (SELECT 1 FROM dup)"), std::string::npos) << sql;
+}
+
+TEST(RefreshSql, ProvenUniqueKeySkipsTheDuplicateGuard)
+{
+    RefreshTarget target = PostTarget();
+    target.key_unique = true;
+    for (const std::string &sql : {KeyedRefreshSql(target), FullRefreshSql(target)}) {
+        EXPECT_EQ(sql.find("dup"), std::string::npos) << sql;
+        EXPECT_NE(sql.find("NULL::pg_catalog.text"), std::string::npos) << sql;
+    }
 }
 
 // Generated SQL runs under the caller's search_path: every object and function is qualified.

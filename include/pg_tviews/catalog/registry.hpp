@@ -30,6 +30,7 @@ struct TviewEntry {
     bool key_typbyval;
     char key_typalign;
     bool needs_key_locks;   // several base rows may feed one key: serialize refreshes per key
+    bool key_unique;        // proven at creation: the definition cannot repeat a key
     Oid owner;              // refreshes run as the TVIEW's owner
     int level;              // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
     List *columns;          // char * names of the definition's columns, in order

@@ -18,10 +18,13 @@ struct RefreshTarget {
     std::string definition_name;
     std::string key_column;              // pk_<entity>
     std::vector<std::string> columns;    // every column of the definition, key included, in order
+    bool key_unique = false;             // proven: the definition cannot repeat a key
 };
 
 // Statement with $1 = array of keys: recomputes exactly those keys. Returns one row
-// (deleted bigint, inserted bigint, updated bigint).
+// (deleted bigint, inserted bigint, updated bigint, recomputed bigint, duplicate_key text).
+// Unless the key is proven unique, a key the definition now repeats is returned as
+// duplicate_key and nothing is written.
 std::string KeyedRefreshSql(const RefreshTarget &target);
 
 // Statement without parameters: recomputes every key. Same result row.

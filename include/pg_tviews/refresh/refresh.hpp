@@ -13,6 +13,7 @@ struct RefreshCounts {
     int64 deleted;
     int64 inserted;
     int64 updated;
+    int64 recomputed;  // rows the definition produced for the keys; the rest of them were no-ops
 };
 
 // Recomputes the given keys (deduplicated here) of one TVIEW in one statement.
