@@ -179,15 +179,17 @@ WITH needed AS (
       FROM tviews_internal.source s,
            LATERAL unnest(s.hop_relations, s.hop_match) AS h(relation, column_name)
 )
-SELECT n.tview::text AS tview,
-       n.relation::text AS relation,
+-- One row per missing index, whatever number of TVIEWs and paths need it.
+SELECT n.relation::text AS relation,
        n.column_name,
-       n.used_by,
+       pg_catalog.array_agg(DISTINCT n.tview::text ORDER BY n.tview::text) AS tviews,
+       pg_catalog.string_agg(DISTINCT n.used_by, '; ' ORDER BY n.used_by) AS used_by,
        pg_catalog.format('CREATE INDEX ON %s (%I)', n.relation, n.column_name) AS suggested_ddl
   FROM needed n
   JOIN pg_catalog.pg_attribute a ON a.attrelid = n.relation AND a.attname = n.column_name
  WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_index i
                     WHERE i.indrelid = n.relation AND i.indisvalid AND i.indpred IS NULL
-                      AND i.indkey[0] = a.attnum);
+                      AND i.indkey[0] = a.attnum)
+ GROUP BY n.relation, n.column_name;
 COMMENT ON VIEW pg_tviews_missing_indexes IS
     'columns TVIEW maintenance filters on that no index leads with, and the index to create';

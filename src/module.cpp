@@ -4,8 +4,11 @@
 #include "pg_tviews/ddl/utility_hook.hpp"
 #include "pg_tviews/guc.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
+#include "pg_tviews/refresh/conflict_table.hpp"
 
 extern "C" {
+#include "miscadmin.h"
+#include "storage/ipc.h"
 #include "utils/builtins.h"
 
 PG_MODULE_MAGIC;
@@ -15,9 +18,35 @@ PGDLLEXPORT void _PG_init(void);
 
 #define PG_TVIEWS_VERSION "0.1.0"
 
+namespace {
+
+shmem_request_hook_type previous_shmem_request = nullptr;
+shmem_startup_hook_type previous_shmem_startup = nullptr;
+
+void OnShmemRequest()
+{
+    if (previous_shmem_request != nullptr) previous_shmem_request();
+    pg_tviews::ConflictTableRequestShmem();
+}
+
+void OnShmemStartup()
+{
+    if (previous_shmem_startup != nullptr) previous_shmem_startup();
+    pg_tviews::ConflictTableInitShmem();
+}
+
+}  // namespace
+
 void _PG_init(void)
 {
     pg_tviews::GuardEntry([] {
+        // Shared memory exists only when the library is preloaded, as the README requires.
+        if (process_shared_preload_libraries_in_progress) {
+            previous_shmem_request = shmem_request_hook;
+            shmem_request_hook = OnShmemRequest;
+            previous_shmem_startup = shmem_startup_hook;
+            shmem_startup_hook = OnShmemStartup;
+        }
         pg_tviews::DefineSettings();
         pg_tviews::RegistryInit();
         pg_tviews::InstallStatementEndHooks();

@@ -50,8 +50,9 @@ struct Level {
 };
 
 struct Walk {
-    List *occurrences;  // Occurrence *
-    List *edges;        // Edge *
+    List *occurrences;        // Occurrence *
+    List *edges;              // Edge *
+    List *positive_sublinks;  // SubLink * that are top-level conjuncts of a WHERE or ON
 };
 
 Level *AnalyzeLevel(Walk *walk, Query *query, Level *parent);
@@ -149,6 +150,13 @@ void AddEqualityEdges(Walk *walk, Level *level, Node *qual)
             AddEqualityEdges(walk, level, static_cast<Node *>(lfirst(lc)));
         return;
     }
+    // x IN (SELECT y ...) as a filter: a row passes only when some subquery row equals it, so
+    // the equality links x and y. Under NOT, or used as a value, a NULL among the subquery's
+    // rows changes every row's result, and no such link exists.
+    if (IsA(qual, SubLink) && castNode(SubLink, qual)->subLinkType == ANY_SUBLINK) {
+        walk->positive_sublinks = lappend(walk->positive_sublinks, qual);
+        return;
+    }
     if (!IsA(qual, OpExpr) || list_length(castNode(OpExpr, qual)->args) != 2) return;
     auto *op = castNode(OpExpr, qual);
     Node *left = strip_implicit_coercions(static_cast<Node *>(linitial(op->args)));
@@ -212,7 +220,8 @@ bool FindSublinks(Node *node, void *arg)
     if (IsA(node, SubLink)) {
         auto *sublink = castNode(SubLink, node);
         Level *inner = AnalyzeLevel(context->walk, castNode(Query, sublink->subselect), context->level);
-        if (sublink->subLinkType == ANY_SUBLINK)
+        if (sublink->subLinkType == ANY_SUBLINK &&
+            list_member_ptr(context->walk->positive_sublinks, sublink))
             AddSublinkTestEdges(context->walk, context->level, inner, sublink->testexpr);
         return expression_tree_walker(sublink->testexpr, WalkerFn(FindSublinks), arg);
     }
@@ -467,7 +476,7 @@ bool SamePath(const SourcePlan *a, const SourcePlan *b)
 
 LineageResult DeriveLineage(Query *query, TargetEntry *key, bool allow_full_refresh)
 {
-    Walk walk{NIL, NIL};
+    Walk walk{NIL, NIL, NIL};
     Level *top = AnalyzeLevel(&walk, query, nullptr);
 
     LineageResult result{};

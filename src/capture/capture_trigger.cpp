@@ -129,7 +129,7 @@ Datum Capture(FunctionCallInfo fcinfo)
         if (link->mapping_sql == nullptr) {
             for (int i = 0; i < values.count; i++) QueueKey(link->tview, values.items[i]);
         } else {
-            if (link->reverse_sql != nullptr) LockPathValues(link, values.items, values.count);
+            if (link->reverse_sql != nullptr) LockPathValues(link, values.items, values.count, PathAccess::kWrite);
             QueueMappedKeys(link, &values);
         }
     }

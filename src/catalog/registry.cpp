@@ -349,6 +349,39 @@ TviewEntry *RegistryResolve(const char *name)
     return entry;
 }
 
+char *TviewReadingView(Oid view_relid)
+{
+    if (!OidIsValid(get_namespace_oid("tviews_internal", true))) return nullptr;
+    // Walk view-on-view dependencies upwards (a view's rewrite rule depends on what it reads)
+    // until a TVIEW definition view is reached.
+    const char *sql =
+        "WITH RECURSIVE readers(relid) AS ("
+        "  SELECT $1"
+        "  UNION"
+        "  SELECT r.ev_class FROM pg_catalog.pg_depend d"
+        "    JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid"
+        "    JOIN readers ON d.refobjid = readers.relid"
+        "   WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+        "     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
+        "     AND r.ev_class <> readers.relid)"
+        " SELECT t.tview::pg_catalog.text FROM tviews_internal.tview t"
+        "   JOIN readers ON readers.relid = t.definition::pg_catalog.oid"
+        "  ORDER BY 1 LIMIT 1";
+    Oid types[1] = {OIDOID};
+    Datum values[1] = {ObjectIdGetDatum(view_relid)};
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (SPI_execute_with_args(sql, 1, types, values, nullptr, true, 1) != SPI_OK_SELECT)
+        elog(ERROR, "could not read view dependencies");
+    char *tview = nullptr;
+    if (SPI_processed > 0) {
+        char *name = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+        tview = static_cast<char *>(SPI_palloc(strlen(name) + 1));
+        strcpy(tview, name);
+    }
+    SPI_finish();
+    return tview;
+}
+
 void RegistryInvalidate() { stale = true; }
 
 void RegistryAtTransactionEnd()

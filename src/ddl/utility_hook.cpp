@@ -2,17 +2,21 @@
 #include "pg_tviews/ddl/utility_hook.hpp"
 
 #include "pg_tviews/boundary/guard.hpp"
+#include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/core/naming.hpp"
 #include "pg_tviews/ddl/create.hpp"
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
 
 extern "C" {
+#include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "commands/defrem.h"
 #include "commands/extension.h"
 #include "nodes/parsenodes.h"
 #include "tcop/cmdtag.h"
 #include "tcop/utility.h"
+#include "utils/lsyscache.h"
 }
 
 namespace pg_tviews {
@@ -86,6 +90,23 @@ void RefuseExplainAnalyzeOfTview(Node *statement)
     }
 }
 
+// CREATE OR REPLACE VIEW would change a TVIEW definition behind the lineage derived from it.
+void RefuseReplacingViewReadByTview(Node *statement)
+{
+    if (!IsA(statement, ViewStmt) || !castNode(ViewStmt, statement)->replace) return;
+    auto *view = castNode(ViewStmt, statement);
+    Oid relid = RangeVarGetRelid(view->view, NoLock, true);
+    if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_VIEW || !ExtensionInstalled()) return;
+    char *tview = TviewReadingView(relid);
+    if (tview != nullptr)
+        ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+                        errmsg("cannot replace view \"%s\" because TVIEW \"%s\" reads it",
+                               view->view->relname, tview),
+                        errdetail("The TVIEW's lineage was derived from the view's current "
+                                  "definition."),
+                        errhint("Drop the TVIEW, replace the view, then create the TVIEW again.")));
+}
+
 void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                       ProcessUtilityContext context, ParamListInfo params,
                       QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
@@ -97,6 +118,7 @@ void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_on
             return;
         }
         RefuseExplainAnalyzeOfTview(statement);
+        RefuseReplacingViewReadByTview(statement);
         if (previous_utility != nullptr)
             previous_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
         else

@@ -5,6 +5,7 @@
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/guc.hpp"
 #include "pg_tviews/queue/pending.hpp"
+#include "pg_tviews/refresh/conflict_table.hpp"
 #include "pg_tviews/refresh/refresh.hpp"
 
 extern "C" {
@@ -48,7 +49,12 @@ void OnTransactionEvent(XactEvent event, void *)
         case XACT_EVENT_PREPARE:
         case XACT_EVENT_PARALLEL_COMMIT:
         case XACT_EVENT_PARALLEL_ABORT:
-            // Nothing here may fail: only reset state.
+            // Nothing here may fail: only reset state (and record held lock slots, which
+            // neither allocates nor raises).
+            if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PREPARE)
+                ConflictTableAtCommit();
+            else
+                ConflictTableAtAbort();
             QueueAtTransactionEnd();
             RegistryAtTransactionEnd();
             break;

@@ -2,6 +2,7 @@
 #include "pg_tviews/refresh/key_locks.hpp"
 
 #include "pg_tviews/guc.hpp"
+#include "pg_tviews/refresh/conflict_table.hpp"
 
 extern "C" {
 #include "access/transam.h"
@@ -9,7 +10,6 @@ extern "C" {
 #include "miscadmin.h"
 #include "storage/lmgr.h"
 #include "storage/lock.h"
-#include "storage/sinvaladt.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 }
@@ -26,46 +26,34 @@ constexpr uint16 kWholeTviewLock = 0x7401;
 constexpr uint16 kTviewKeyLock = 0x7402;
 constexpr uint16 kPathValueLock = 0x7403;
 constexpr uint16 kWholePathLock = 0x7404;
+constexpr uint16 kReadSlotBit = 0x8000;  // distinguishes readers' conflict slots, not lock tags
 
-// Transaction ids of the current holders of a lock we are about to wait for.
-List *HolderXids(const LOCKTAG *tag, LOCKMODE mode)
-{
-    List *xids = NIL;
-    int count = 0;
-    VirtualTransactionId *holders = GetLockConflicts(tag, mode, &count);
-    for (int i = 0; i < count; i++) {
-        TransactionId xid, xmin;
-        BackendIdGetTransactionIds(holders[i].backendId, &xid, &xmin);
-        // PostgreSQL 15 has no xid lists; a TransactionId is a uint32 like an Oid.
-        if (TransactionIdIsValid(xid)) xids = lappend_oid(xids, xid);
-    }
-    return xids;
-}
+// What a lock holder does with what the lock guards, for the conflict table: writers conflict
+// with later readers and writers, readers only with later writers, and share holders of a
+// TVIEW-wide or path-wide lock only check for a writer of the whole.
+enum class Role { kWriter, kReader, kShareOnly };
 
-void Acquire(const TviewEntry *tview, uint32 key_hash, uint16 kind, LOCKMODE mode)
+// Takes one refresh lock for this transaction; under a transaction snapshot, fails with 40001
+// when a conflicting holder committed after the snapshot (see conflict_table.hpp).
+void Acquire(const TviewEntry *tview, uint32 value_hash, uint16 kind, LOCKMODE mode, Role role)
 {
     LOCKTAG tag;
-    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, tview->relid, key_hash, kind);
-    if (LockAcquire(&tag, mode, false, true) != LOCKACQUIRE_NOT_AVAIL) return;
-    if (!IsolationUsesXactSnapshot()) {
-        // READ COMMITTED: wait; the recompute takes its snapshot after the holder is gone.
-        (void) LockAcquire(&tag, mode, false, false);
-        return;
-    }
-    // A transaction snapshot cannot see what a holder commits: if one commits, recomputing from
-    // this snapshot would write stale rows. A holder that rolls back leaves nothing to miss.
-    List *holders = HolderXids(&tag, mode);
+    SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, tview->relid, value_hash, kind);
     (void) LockAcquire(&tag, mode, false, false);
-    ListCell *lc;
-    foreach (lc, holders)
-        if (TransactionIdDidCommit(static_cast<TransactionId>(lfirst_oid(lc))))
-            ereport(ERROR,
-                    (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
-                     errmsg("could not serialize access to TVIEW \"%s\" due to a concurrent refresh",
-                            tview->table_name),
-                     errdetail("Another transaction changed rows that feed the same TVIEW rows."),
-                     errhint("Retry the transaction.")));
-    list_free(holders);
+    uint32 write_slot = ConflictSlot(tview->relid, value_hash, kind);
+    uint32 read_slot = ConflictSlot(tview->relid, value_hash, kind | kReadSlotBit);
+    if (IsolationUsesXactSnapshot() &&
+        (ConflictTableChangedSinceSnapshot(write_slot) ||
+         (role == Role::kWriter && ConflictTableChangedSinceSnapshot(read_slot))))
+        ereport(ERROR,
+                (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                 errmsg("could not serialize access to TVIEW \"%s\" due to a concurrent refresh",
+                        tview->table_name),
+                 errdetail("A transaction that committed after this transaction's snapshot changed "
+                           "rows that feed the same TVIEW rows."),
+                 errhint("Retry the transaction.")));
+    if (role == Role::kWriter) ConflictTableNoteHeld(write_slot);
+    if (role == Role::kReader) ConflictTableNoteHeld(read_slot);
 }
 
 // Sorted, distinct hashes of values of one type, so locks are always taken in one order.
@@ -84,7 +72,7 @@ int SortedHashes(Oid type, Oid collation, const Datum *values, int nvalues, uint
 
 void LockAllKeys(const TviewEntry *tview)
 {
-    Acquire(tview, 0, kWholeTviewLock, ExclusiveLock);
+    Acquire(tview, 0, kWholeTviewLock, ExclusiveLock, Role::kWriter);
 }
 
 void LockKeys(const TviewEntry *tview, const Datum *keys, int nkeys)
@@ -98,28 +86,31 @@ void LockKeys(const TviewEntry *tview, const Datum *keys, int nkeys)
     } else {
         // Share mode on the TVIEW-wide tag lets per-key refreshes run side by side while still
         // conflicting with a TVIEW-wide refresh.
-        Acquire(tview, 0, kWholeTviewLock, ShareLock);
-        for (int i = 0; i < unique; i++) Acquire(tview, hashes[i], kTviewKeyLock, ExclusiveLock);
+        Acquire(tview, 0, kWholeTviewLock, ShareLock, Role::kShareOnly);
+        for (int i = 0; i < unique; i++)
+            Acquire(tview, hashes[i], kTviewKeyLock, ExclusiveLock, Role::kWriter);
     }
     pfree(hashes);
 }
 
-void LockPathValues(const SourceLink *link, const Datum *values, int nvalues)
+void LockPathValues(const SourceLink *link, const Datum *values, int nvalues, PathAccess access)
 {
     auto *hashes = static_cast<uint32 *>(palloc(sizeof(uint32) * Max(1, nvalues)));
     int unique = nvalues > max_key_locks ? -1
                                          : SortedHashes(link->start_type, link->start_collation,
                                                         values, nvalues, hashes);
-    // Too many values (or no hash function): one lock for the whole path, which per-value
-    // lockers hold in share mode.
+    // Writers of a parent exclude readers of it; readers share. Too many values (or no hash
+    // function): one lock for the whole path, which per-value lockers hold in share mode.
+    bool write = access == PathAccess::kWrite;
+    LOCKMODE mode = write ? ExclusiveLock : ShareLock;
+    Role role = write ? Role::kWriter : Role::kReader;
     const uint32 path = static_cast<uint32>(link->path_no);
     if (unique < 0) {
-        Acquire(link->tview, path, kWholePathLock, ExclusiveLock);
+        Acquire(link->tview, path, kWholePathLock, mode, role);
     } else {
-        Acquire(link->tview, path, kWholePathLock, ShareLock);
+        Acquire(link->tview, path, kWholePathLock, ShareLock, Role::kShareOnly);
         for (int i = 0; i < unique; i++)
-            Acquire(link->tview, hashes[i] ^ (static_cast<uint32>(link->path_no) * 0x9E3779B9u),
-                    kPathValueLock, ExclusiveLock);
+            Acquire(link->tview, hashes[i] ^ (path * 0x9E3779B9u), kPathValueLock, mode, role);
     }
     pfree(hashes);
 }

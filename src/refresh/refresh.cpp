@@ -68,6 +68,10 @@ SPIPlanPtr PreparedPlan(TviewEntry *tview, StatementKind kind)
 void RefreshErrorContext(void *arg)
 {
     errcontext("refreshing TVIEW \"%s\"", static_cast<const TviewEntry *>(arg)->table_name);
+    // PostgreSQL's own serialization failures (a TVIEW row changed by a transaction this
+    // snapshot cannot see) say nothing about what to do; the contract promises a retry hint.
+    if (geterrcode() == ERRCODE_T_R_SERIALIZATION_FAILURE)
+        errhint("Retry the transaction: a concurrent transaction changed rows of this TVIEW.");
 }
 
 // Sorts keys with the key type's btree order and removes duplicates; returns the new count.
@@ -166,7 +170,7 @@ void LockReadPaths(TviewEntry *tview, Datum keys_array)
             bool isnull;
             values[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
         }
-        if (count > 0) LockPathValues(link, values, count);
+        if (count > 0) LockPathValues(link, values, count, PathAccess::kRead);
     }
     SPI_finish();
 }
@@ -179,8 +183,9 @@ RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
     if (nkeys == 0) return RefreshCounts{};
     Datum array = PointerGetDatum(construct_array(keys, nkeys, tview->key_type, tview->key_typlen,
                                                   tview->key_typbyval, tview->key_typalign));
-    if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
+    // Path locks first, like writers of parents take them, so the two cannot deadlock.
     if (tview->mapped_links != NIL) LockReadPaths(tview, array);
+    if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
     // The recompute's own snapshot is taken after every lock is granted.
     return Execute(tview, StatementKind::kKeyed, array);
 }

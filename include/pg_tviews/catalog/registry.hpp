@@ -71,6 +71,9 @@ TviewEntry *RegistryLookup(Oid relid);
 // The TVIEW a user-supplied name designates (tv_post, post, app.tv_post); raises 42P01 if none.
 TviewEntry *RegistryResolve(const char *name);
 
+// A TVIEW whose definition reads the view (directly or through other views), or nullptr.
+char *TviewReadingView(Oid view_relid);
+
 // Marks the cache stale now (after our own catalog writes, before the invalidation arrives).
 void RegistryInvalidate();
 

@@ -25,7 +25,9 @@ void LockAllKeys(const TviewEntry *tview);
 // reads it: the writer locks the start values of its changed rows before mapping them to keys
 // (so the mapping runs after any recompute that read the old parent has committed), and a
 // recompute locks the start values its keys read before taking its snapshot (so it reads the
-// parent after any writer of it has committed).
-void LockPathValues(const SourceLink *link, const Datum *values, int nvalues);
+// parent after any writer of it has committed). Readers share; writers exclude. Both sides take
+// path locks before key locks, so the two orders cannot deadlock each other.
+enum class PathAccess { kRead, kWrite };
+void LockPathValues(const SourceLink *link, const Datum *values, int nvalues, PathAccess access);
 
 }  // namespace pg_tviews
