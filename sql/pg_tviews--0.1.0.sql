@@ -117,10 +117,14 @@ BEGIN
     IF pg_catalog.to_regclass('tviews_internal.tview') IS NULL THEN
         RETURN;  -- the extension itself is being dropped
     END IF;
-    -- Only dropped relations concern the catalog; this also ignores our own DROP TRIGGERs.
+    -- Only dropped TVIEWs and base tables concern the catalog. Returning early also ignores our
+    -- own DROP TRIGGERs, and spares every other DROP (temporary tables included) a catalog write,
+    -- which would make every session reload its catalog cache.
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() d
                     WHERE d.classid = 'pg_catalog.pg_class'::regclass
-                      AND d.object_type IN ('table', 'view')) THEN
+                      AND (EXISTS (SELECT 1 FROM tviews_internal.tview t WHERE t.tview::oid = d.objid)
+                           OR EXISTS (SELECT 1 FROM tviews_internal.source s
+                                       WHERE s.base::oid = d.objid))) THEN
         RETURN;
     END IF;
     DELETE FROM tviews_internal.tview t

@@ -60,22 +60,25 @@ void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLin
 // Runs a link's mapping statement over the start values and queues the keys it returns.
 void QueueMappedKeys(SourceLink *link, const StartValues *values)
 {
+    // One value, the common case of a single-row write, gets the statement PostgreSQL can cache.
+    int scalar = values->count == 1 ? 1 : 0;
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (link->mapping_plan == nullptr) {
-        Oid array_type = get_array_type(link->start_type);
-        SPIPlanPtr plan = SPI_prepare(link->mapping_sql, 1, &array_type);
+    if (link->mapping_plan[scalar] == nullptr) {
+        Oid type = scalar ? link->start_type : get_array_type(link->start_type);
+        SPIPlanPtr plan = SPI_prepare(link->mapping_sql[scalar], 1, &type);
         if (plan == nullptr)
             elog(ERROR, "could not prepare lineage mapping for TVIEW \"%s\": %s",
                  link->tview->table_name, SPI_result_code_string(SPI_result));
         SPI_keepplan(plan);
-        link->mapping_plan = plan;
+        link->mapping_plan[scalar] = plan;
     }
-    Datum array = PointerGetDatum(construct_array(values->items, values->count, link->start_type,
-                                                  link->start_typlen, link->start_typbyval,
-                                                  link->start_typalign));
+    Datum input = scalar ? values->items[0]
+                         : PointerGetDatum(construct_array(values->items, values->count,
+                                                           link->start_type, link->start_typlen,
+                                                           link->start_typbyval, link->start_typalign));
     char nulls[1] = {' '};
     // Not read-only: the mapping must see this statement's own changes to the hop tables.
-    if (SPI_execute_plan(link->mapping_plan, &array, nulls, false, 0) != SPI_OK_SELECT)
+    if (SPI_execute_plan(link->mapping_plan[scalar], &input, nulls, false, 0) != SPI_OK_SELECT)
         elog(ERROR, "lineage mapping for TVIEW \"%s\" failed", link->tview->table_name);
     for (uint64 i = 0; i < SPI_processed; i++) {
         bool isnull;
@@ -126,10 +129,10 @@ Datum Capture(FunctionCallInfo fcinfo)
         if (trigger->tg_oldtable != nullptr && !start_unchanged)
             CollectStartValues(trigger->tg_oldtable, base, link, &values);
         if (values.count == 0) continue;
-        if (link->mapping_sql == nullptr) {
+        if (link->mapping_sql[0] == nullptr) {
             for (int i = 0; i < values.count; i++) QueueKey(link->tview, values.items[i]);
         } else {
-            if (link->reverse_sql != nullptr) LockPathValues(link, values.items, values.count, PathAccess::kWrite);
+            if (link->reverse_sql[0] != nullptr) LockPathValues(link, values.items, values.count, PathAccess::kWrite);
             QueueMappedKeys(link, &values);
         }
     }

@@ -137,13 +137,15 @@ void LoadTviews(Generation *gen)
 // C++ island: the mapping statement of one path (core/lineage_sql), or its reverse, as
 // palloc'd text.
 char *MappingText(int nhops, char **schemas, char **tables, char **matches, char **outputs,
-                  const char *type, bool reverse)
+                  const char *type, bool reverse, bool scalar)
 {
     return GuardEntry([&]() -> char * {
         core::MappingPath path;
         for (int i = 0; i < nhops; i++)
             path.hops.push_back(core::Hop{schemas[i], tables[i], matches[i], outputs[i]});
-        std::string sql = reverse ? core::ReverseMappingSql(path, type) : core::MappingSql(path, type);
+        core::Input input = scalar ? core::Input::kScalar : core::Input::kArray;
+        std::string sql = reverse ? core::ReverseMappingSql(path, type, input)
+                                  : core::MappingSql(path, type, input);
         return PgCall([&] { return pstrdup(sql.c_str()); });
     });
 }
@@ -191,11 +193,15 @@ void DescribePath(SourceLink *link, const char *start_column, Datum hop_relation
         schemas[i] = get_namespace_name(get_rel_namespace(relid));
         tables[i] = get_rel_name(relid);
     }
-    link->mapping_sql = MappingText(nhops, schemas, tables, matches, outputs,
-                                    format_type_be_qualified(link->tview->key_type), false);
+    const char *key_type = format_type_be_qualified(link->tview->key_type);
+    const char *start_type = format_type_be_qualified(link->start_type);
+    for (int scalar = 0; scalar < 2; scalar++)
+        link->mapping_sql[scalar] =
+            MappingText(nhops, schemas, tables, matches, outputs, key_type, false, scalar);
     if (nhops == 0) return;
-    link->reverse_sql = MappingText(nhops, schemas, tables, matches, outputs,
-                                    format_type_be_qualified(link->start_type), true);
+    for (int scalar = 0; scalar < 2; scalar++)
+        link->reverse_sql[scalar] =
+            MappingText(nhops, schemas, tables, matches, outputs, start_type, true, scalar);
     link->tview->mapped_links = lappend(link->tview->mapped_links, link);
 }
 
@@ -393,12 +399,15 @@ void RegistryAtTransactionEnd()
         foreach (tc, gen->tviews) {
             auto *entry = static_cast<TviewEntry *>(lfirst(tc));
             if (entry->keyed_plan != nullptr) SPI_freeplan(entry->keyed_plan);
+            if (entry->single_plan != nullptr) SPI_freeplan(entry->single_plan);
             if (entry->full_plan != nullptr) SPI_freeplan(entry->full_plan);
         }
         foreach (tc, gen->links) {
             auto *link = static_cast<SourceLink *>(lfirst(tc));
-            if (link->mapping_plan != nullptr) SPI_freeplan(link->mapping_plan);
-            if (link->reverse_plan != nullptr) SPI_freeplan(link->reverse_plan);
+            for (int input = 0; input < 2; input++) {
+                if (link->mapping_plan[input] != nullptr) SPI_freeplan(link->mapping_plan[input]);
+                if (link->reverse_plan[input] != nullptr) SPI_freeplan(link->reverse_plan[input]);
+            }
         }
         MemoryContextDelete(gen->context);
     }

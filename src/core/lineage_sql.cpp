@@ -4,11 +4,20 @@
 
 namespace pg_tviews::core {
 
-std::string MappingSql(const MappingPath &path, const std::string &key_type)
+namespace {
+
+std::string InputValues(Input input)
+{
+    return input == Input::kArray ? "SELECT v FROM pg_catalog.unnest($1) AS v" : "SELECT $1 AS v";
+}
+
+}  // namespace
+
+std::string MappingSql(const MappingPath &path, const std::string &key_type, Input input)
 {
     // Innermost first: the start values, then one semi-join per hop. Nested IN lets the planner
     // choose semi-joins driven by the (usually few) changed rows.
-    std::string values = "SELECT v FROM pg_catalog.unnest($1) AS v";
+    std::string values = InputValues(input);
     for (size_t i = 0; i < path.hops.size(); i++) {
         const Hop &hop = path.hops[i];
         const std::string alias = "h" + std::to_string(i + 1);
@@ -19,9 +28,9 @@ std::string MappingSql(const MappingPath &path, const std::string &key_type)
     return "SELECT DISTINCT k::" + key_type + " FROM (" + values + ") AS m(k) WHERE k IS NOT NULL";
 }
 
-std::string ReverseMappingSql(const MappingPath &path, const std::string &start_type)
+std::string ReverseMappingSql(const MappingPath &path, const std::string &start_type, Input input)
 {
-    std::string values = "SELECT v FROM pg_catalog.unnest($1) AS v";
+    std::string values = InputValues(input);
     for (size_t i = path.hops.size(); i-- > 0;) {
         const Hop &hop = path.hops[i];
         const std::string alias = "r" + std::to_string(i + 1);

@@ -69,6 +69,11 @@ std::string KeyedRefreshSql(const RefreshTarget &target)
     return ReconcileSql(target, " OPERATOR(pg_catalog.=) ANY ($1)");
 }
 
+std::string SingleKeyRefreshSql(const RefreshTarget &target)
+{
+    return ReconcileSql(target, " OPERATOR(pg_catalog.=) $1");
+}
+
 std::string FullRefreshSql(const RefreshTarget &target) { return ReconcileSql(target, ""); }
 
 std::string OracleSql(const RefreshTarget &t)

@@ -24,7 +24,7 @@ namespace pg_tviews {
 
 namespace {
 
-enum class StatementKind { kKeyed, kFull, kOracle };
+enum class StatementKind { kKeyed, kSingle, kFull, kOracle };
 
 // C++ island: builds a refresh statement's text and returns a palloc'd copy.
 char *StatementText(const TviewEntry *tview, StatementKind kind)
@@ -39,23 +39,27 @@ char *StatementText(const TviewEntry *tview, StatementKind kind)
         target.key_unique = tview->key_unique;
         ListCell *lc;
         foreach (lc, tview->columns) target.columns.emplace_back(static_cast<char *>(lfirst(lc)));
-        std::string sql = kind == StatementKind::kKeyed  ? core::KeyedRefreshSql(target)
-                          : kind == StatementKind::kFull ? core::FullRefreshSql(target)
-                                                         : core::OracleSql(target);
+        std::string sql = kind == StatementKind::kKeyed    ? core::KeyedRefreshSql(target)
+                          : kind == StatementKind::kSingle ? core::SingleKeyRefreshSql(target)
+                          : kind == StatementKind::kFull   ? core::FullRefreshSql(target)
+                                                           : core::OracleSql(target);
         return PgCall([&] { return pstrdup(sql.c_str()); });
     });
 }
 
 SPIPlanPtr PreparedPlan(TviewEntry *tview, StatementKind kind)
 {
-    SPIPlanPtr *slot = kind == StatementKind::kKeyed ? &tview->keyed_plan : &tview->full_plan;
+    SPIPlanPtr *slot = kind == StatementKind::kKeyed    ? &tview->keyed_plan
+                       : kind == StatementKind::kSingle ? &tview->single_plan
+                                                        : &tview->full_plan;
     if (*slot != nullptr) return *slot;
-    Oid array_type = get_array_type(tview->key_type);
-    if (kind == StatementKind::kKeyed && !OidIsValid(array_type))
+    Oid parameter_type = kind == StatementKind::kSingle ? tview->key_type
+                                                        : get_array_type(tview->key_type);
+    if (kind == StatementKind::kKeyed && !OidIsValid(parameter_type))
         ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                         errmsg("key type of TVIEW \"%s\" has no array type", tview->table_name)));
     char *sql = StatementText(tview, kind);
-    SPIPlanPtr plan = SPI_prepare(sql, kind == StatementKind::kKeyed ? 1 : 0, &array_type);
+    SPIPlanPtr plan = SPI_prepare(sql, kind == StatementKind::kFull ? 0 : 1, &parameter_type);
     if (plan == nullptr)
         elog(ERROR, "could not prepare refresh of TVIEW \"%s\": %s", tview->table_name,
              SPI_result_code_string(SPI_result));
@@ -145,24 +149,25 @@ RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
     return counts;
 }
 
-// Locks the start values of every mapped path that the keys read (see key_locks.hpp).
-void LockReadPaths(TviewEntry *tview, Datum keys_array)
+// Locks the start values of every mapped path that the keys read (see key_locks.hpp). `keys` is
+// one key when `scalar`, else an array of keys.
+void LockReadPaths(TviewEntry *tview, Datum keys, bool scalar)
 {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     ListCell *lc;
     foreach (lc, tview->mapped_links) {
         auto *link = static_cast<SourceLink *>(lfirst(lc));
-        if (link->reverse_plan == nullptr) {
-            Oid array_type = get_array_type(tview->key_type);
-            SPIPlanPtr plan = SPI_prepare(link->reverse_sql, 1, &array_type);
+        if (link->reverse_plan[scalar] == nullptr) {
+            Oid type = scalar ? tview->key_type : get_array_type(tview->key_type);
+            SPIPlanPtr plan = SPI_prepare(link->reverse_sql[scalar], 1, &type);
             if (plan == nullptr)
                 elog(ERROR, "could not prepare lineage reverse mapping for TVIEW \"%s\"",
                      tview->table_name);
             SPI_keepplan(plan);
-            link->reverse_plan = plan;
+            link->reverse_plan[scalar] = plan;
         }
         char nulls[1] = {' '};
-        if (SPI_execute_plan(link->reverse_plan, &keys_array, nulls, false, 0) != SPI_OK_SELECT)
+        if (SPI_execute_plan(link->reverse_plan[scalar], &keys, nulls, false, 0) != SPI_OK_SELECT)
             elog(ERROR, "lineage reverse mapping for TVIEW \"%s\" failed", tview->table_name);
         int count = static_cast<int>(SPI_processed);
         auto *values = static_cast<Datum *>(palloc(sizeof(Datum) * Max(1, count)));
@@ -181,13 +186,17 @@ RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
 {
     nkeys = SortUnique(tview, keys, nkeys);
     if (nkeys == 0) return RefreshCounts{};
-    Datum array = PointerGetDatum(construct_array(keys, nkeys, tview->key_type, tview->key_typlen,
-                                                  tview->key_typbyval, tview->key_typalign));
+    // One key, the common case of a single-row write, gets the statements PostgreSQL caches.
+    bool scalar = nkeys == 1;
+    Datum input = scalar ? keys[0]
+                         : PointerGetDatum(construct_array(keys, nkeys, tview->key_type,
+                                                           tview->key_typlen, tview->key_typbyval,
+                                                           tview->key_typalign));
     // Path locks first, like writers of parents take them, so the two cannot deadlock.
-    if (tview->mapped_links != NIL) LockReadPaths(tview, array);
+    if (tview->mapped_links != NIL) LockReadPaths(tview, input, scalar);
     if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
     // The recompute's own snapshot is taken after every lock is granted.
-    return Execute(tview, StatementKind::kKeyed, array);
+    return Execute(tview, scalar ? StatementKind::kSingle : StatementKind::kKeyed, input);
 }
 
 RefreshCounts RefreshAll(TviewEntry *tview)

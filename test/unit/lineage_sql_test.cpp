@@ -80,3 +80,18 @@ TEST(ReverseMappingSql, QuotesIdentifiers)
 
 }  // namespace
 }  // namespace pg_tviews::core
+
+namespace pg_tviews::core {
+namespace {
+
+TEST(MappingSql, ScalarInputReadsOneValueInsteadOfAnArray)
+{
+    for (const std::string &sql : {MappingSql(TagPath(), "pg_catalog.int4", Input::kScalar),
+                                   ReverseMappingSql(TagPath(), "pg_catalog.int4", Input::kScalar)}) {
+        EXPECT_EQ(sql.find("unnest"), std::string::npos) << sql;
+        EXPECT_NE(sql.find("IN (SELECT $1 AS v)"), std::string::npos) << sql;
+    }
+}
+
+}  // namespace
+}  // namespace pg_tviews::core

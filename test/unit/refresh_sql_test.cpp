@@ -194,6 +194,20 @@ TEST(RefreshSql, ReturnsDeletedInsertedUpdatedRecomputedCountsAndDuplicate)
         << "columns must come in the documented order: " << tail;
 }
 
+// One key: the same reconciliation, filtered by a scalar parameter so the plan can be cached.
+TEST(RefreshSql, SingleKeyStatementFiltersByAScalarParameter)
+{
+    const std::string single = SingleKeyRefreshSql(PostTarget());
+    EXPECT_EQ(single.find("ANY"), std::string::npos) << single;
+    EXPECT_NE(CteBody(single, "src").find("\"pk_post\" OPERATOR(pg_catalog.=) $1"), std::string::npos)
+        << single;
+    EXPECT_NE(CteBody(single, "del").find("OPERATOR(pg_catalog.=) $1"), std::string::npos) << single;
+    // Everything after the key filter is the keyed statement's.
+    std::string keyed = KeyedRefreshSql(PostTarget());
+    keyed = std::regex_replace(keyed, std::regex(R"(ANY \(\$1\))"), "$$1");
+    EXPECT_EQ(single, keyed);
+}
+
 // Without a proof of uniqueness a repeated key must stop every write of the statement.
 TEST(RefreshSql, UnprovenKeyGuardsEveryWriteAgainstDuplicates)
 {

@@ -35,7 +35,8 @@ struct TviewEntry {
     int level;              // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
     List *columns;          // char * names of the definition's columns, in order
     List *mapped_links;     // SourceLink * of this TVIEW that reach keys through hops
-    SPIPlanPtr keyed_plan;  // prepared on first use
+    SPIPlanPtr keyed_plan;  // prepared on first use: keys as an array
+    SPIPlanPtr single_plan; // one key (a cached generic plan)
     SPIPlanPtr full_plan;
 };
 
@@ -51,10 +52,11 @@ struct SourceLink {
     bool start_typbyval;
     char start_typalign;
     int path_no;              // distinguishes the paths of one TVIEW in path locks
-    char *mapping_sql;        // nullptr when the start column holds the keys themselves
-    SPIPlanPtr mapping_plan;  // prepared on first use
-    char *reverse_sql;        // keys -> start values (paths with hops only), for path locks
-    SPIPlanPtr reverse_plan;
+    // Statements indexed by input: [0] values as an array, [1] one scalar value.
+    char *mapping_sql[2];        // nullptr when the start column holds the keys themselves
+    SPIPlanPtr mapping_plan[2];  // prepared on first use
+    char *reverse_sql[2];        // keys -> start values (paths with hops only), for path locks
+    SPIPlanPtr reverse_plan[2];
     Bitmapset *columns_read;  // base attnos the definition reads, offset by
                               // FirstLowInvalidHeapAttributeNumber like tg_updatedcols
 };

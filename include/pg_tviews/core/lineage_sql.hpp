@@ -22,12 +22,18 @@ struct MappingPath {
     std::vector<Hop> hops;  // empty: the start values are the keys themselves
 };
 
-// SELECT DISTINCT <key>::key_type ... WHERE hop1.match = ANY ($1), nested hop by hop.
+// Where a mapping statement's input values come from: an array $1, or one scalar $1 (whose
+// statement PostgreSQL can cache as a generic plan).
+enum class Input { kArray, kScalar };
+
+// SELECT DISTINCT <key>::key_type ... WHERE hop1.match IN ($1's values), nested hop by hop.
 // key_type is an already-qualified SQL type name.
-std::string MappingSql(const MappingPath &path, const std::string &key_type);
+std::string MappingSql(const MappingPath &path, const std::string &key_type,
+                       Input input = Input::kArray);
 
 // The reverse: given TVIEW keys as $1, the start values whose rows feed them, cast to
 // start_type. Used to lock what a recompute is about to read.
-std::string ReverseMappingSql(const MappingPath &path, const std::string &start_type);
+std::string ReverseMappingSql(const MappingPath &path, const std::string &start_type,
+                              Input input = Input::kArray);
 
 }  // namespace pg_tviews::core

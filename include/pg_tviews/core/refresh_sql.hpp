@@ -27,6 +27,10 @@ struct RefreshTarget {
 // duplicate_key and nothing is written.
 std::string KeyedRefreshSql(const RefreshTarget &target);
 
+// The same for exactly one key, $1 of the key's type. PostgreSQL caches a generic plan for it
+// (an index lookup), where `= ANY ($1)` is planned again at every execution.
+std::string SingleKeyRefreshSql(const RefreshTarget &target);
+
 // Statement without parameters: recomputes every key. Same result row.
 std::string FullRefreshSql(const RefreshTarget &target);
 
