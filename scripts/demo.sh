@@ -42,7 +42,7 @@ run_walkthrough() {
     psql_at "$DEMO_DIR" "$DEMO_PORT" demo -e -P pager=off <<'SQL'
 \set QUIET on
 \echo
-\echo '### 1. The extension and two base tables (trinity pattern: pk_<entity>, id, fields)'
+\echo '### 1. The extension and three base tables (trinity pattern: pk_<entity>, id, fields)'
 CREATE EXTENSION pg_tviews;
 CREATE TABLE tb_author (
     pk_author integer PRIMARY KEY,
@@ -56,43 +56,61 @@ CREATE TABLE tb_post (
     title     text NOT NULL,
     published boolean NOT NULL DEFAULT false
 );
+CREATE TABLE tb_comment (
+    pk_comment integer PRIMARY KEY,
+    fk_post    integer NOT NULL REFERENCES tb_post ON DELETE CASCADE,
+    body       text NOT NULL
+);
+CREATE INDEX ON tb_post (fk_author);
+CREATE INDEX ON tb_comment (fk_post);
 INSERT INTO tb_author (pk_author, name) VALUES (1, 'Ada'), (2, 'Grace');
 INSERT INTO tb_post (pk_post, fk_author, title, published) VALUES
     (1, 1, 'Notes on the Analytical Engine', true),
     (2, 1, 'Draft: Bernoulli numbers', false),
     (3, 2, 'Compilers for everyone', true);
+INSERT INTO tb_comment VALUES (1, 1, 'Beautiful'), (2, 3, 'Finally!');
 
 \echo
-\echo '### 2. A TVIEW by CREATE TABLE tv_<entity> AS SELECT: published posts as JSONB documents'
+\echo '### 2. A TVIEW by CREATE TABLE tv_<entity> AS SELECT: one JSONB document per published post,'
+\echo '###    with its author nested and its comments as an array'
 CREATE TABLE tv_post AS
 SELECT p.pk_post, p.id,
-       jsonb_build_object('id', p.id, 'title', p.title, 'published', p.published) AS data
-  FROM tb_post p
+       jsonb_build_object(
+         'title', p.title,
+         'author', jsonb_build_object('name', a.name),
+         'comments', (SELECT coalesce(jsonb_agg(c.body ORDER BY c.pk_comment), '[]')
+                        FROM tb_comment c WHERE c.fk_post = p.pk_post)) AS data
+  FROM tb_post p JOIN tb_author a ON a.pk_author = p.fk_author
  WHERE p.published;
 
 \echo
 \echo '### 3. A TVIEW by pg_tviews_create(): posts per author, grouped by the key column'
 SELECT pg_tviews_create('author_stats',
-    $$SELECT a.fk_author AS pk_author_stats, count(*) AS posts FROM tb_post a GROUP BY a.fk_author$$);
+    $$SELECT p.fk_author AS pk_author_stats, count(*) AS posts FROM tb_post p GROUP BY p.fk_author$$);
+
+\echo
+\echo '### How each table reaches the documents (lineage derived from the query tree)'
+SELECT s->>'relation' AS reads, s->>'mapping' AS mapping, s->'hops' AS through
+  FROM jsonb_array_elements(pg_tviews_plan('tv_post')->'sources') AS s ORDER BY 1;
 
 \echo
 \echo '### The TVIEWs as created'
-SELECT pk_post, data->>'title' AS title FROM tv_post ORDER BY pk_post;
+SELECT pk_post, data FROM tv_post ORDER BY pk_post;
 SELECT * FROM tv_author_stats ORDER BY pk_author_stats;
 
 \echo
-\echo '### 4. INSERT: the new published post appears, the author''s count goes up'
+\echo '### 4. INSERT a comment: only that post''s document changes'
+INSERT INTO tb_comment VALUES (3, 1, 'Still ahead of its time');
+SELECT pk_post, data FROM tv_post ORDER BY pk_post;
+
+\echo
+\echo '### 5. UPDATE a parent: renaming an author refreshes exactly that author''s documents'
+UPDATE tb_author SET name = 'Ada Lovelace' WHERE pk_author = 1;
+SELECT pk_post, data->'author'->>'name' AS author FROM tv_post ORDER BY pk_post;
+
+\echo
+\echo '### 6. INSERT and DELETE posts: documents and per-author counts follow'
 INSERT INTO tb_post (pk_post, fk_author, title, published) VALUES (4, 2, 'Nanoseconds', true);
-SELECT pk_post, data->>'title' AS title FROM tv_post ORDER BY pk_post;
-SELECT * FROM tv_author_stats ORDER BY pk_author_stats;
-
-\echo
-\echo '### 5. UPDATE: the document follows the base row'
-UPDATE tb_post SET title = 'Nanoseconds, explained' WHERE pk_post = 4;
-SELECT pk_post, data FROM tv_post WHERE pk_post = 4;
-
-\echo
-\echo '### 6. DELETE: the row leaves both TVIEWs'
 DELETE FROM tb_post WHERE pk_post = 3;
 SELECT pk_post, data->>'title' AS title FROM tv_post ORDER BY pk_post;
 SELECT * FROM tv_author_stats ORDER BY pk_author_stats;
@@ -120,7 +138,7 @@ SELECT pg_tviews_verify('tv_post') AS tv_post_ok, pg_tviews_verify('author_stats
 
 \echo
 \echo '### 10. The catalog'
-SELECT tview, entity, key_column FROM pg_tviews ORDER BY tview;
+SELECT tview, entity, key_column, reads FROM pg_tviews ORDER BY tview;
 SQL
 }
 
