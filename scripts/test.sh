@@ -5,7 +5,8 @@
 #   bash scripts/test.sh unit regress     set-up, then only the named suites
 #
 # Suites: unit (GoogleTest, src/core), regress (pg_regress), isolation (pg_isolation_regress),
-# fuzz (differential fuzzer against a throwaway server). A failing suite does not stop the
+# tap (PostgreSQL::Test::Cluster: crash recovery, 2PC across restart, dump/restore), fuzz
+# (differential fuzzer against a throwaway server). A failing suite does not stop the
 # others. The exit status is non-zero when any test failed or any server log shows a crash.
 #
 # Environment:
@@ -23,7 +24,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
 
-ALL_SUITES=(unit regress isolation fuzz)
+ALL_SUITES=(unit regress isolation tap fuzz)
 RUN_DIR="$ROOT/test/.run"
 FALLBACK_CONF="$RUN_DIR/pg_tviews.conf"
 
@@ -245,6 +246,28 @@ suite_fuzz() {
     done
     pg_instance_stop "$dir"
     count_crashes "$dir/server.log"
+    report "$passed" "$failed"
+}
+
+# --- tap -----------------------------------------------------------------------------------
+
+# TAP tests run with prove as postgres (initdb refuses root), on a postgres-owned copy of
+# test/tap, with PostgreSQL 15's TAP modules; each test file counts as one test.
+suite_tap() {
+    local copy="$RUN_DIR/tap" passed=0 failed=0 file name
+    local perl_lib="$PGXS_DIR/src/test/perl"
+    prepare_copy "$ROOT/test/tap" "$copy"
+    for file in "$copy"/t/*.pl; do
+        [[ -e "$file" ]] || continue
+        name="$(basename "$file")"
+        if (cd "$copy" && as_postgres env PATH="$PGBIN:$PATH" PERL5LIB="$perl_lib"             PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress"             timeout "${TAP_TIMEOUT:-300}" prove -v "t/$name") </dev/null; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+            tail -n 40 "$copy/tmp_check/log/regress_log_${name%.pl}" 2>/dev/null || true
+        fi
+    done
+    count_crashes "$copy"/tmp_check/log/*.log
     report "$passed" "$failed"
 }
 

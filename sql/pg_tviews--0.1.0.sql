@@ -51,6 +51,13 @@ CREATE TRIGGER tviews_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCA
 CREATE TRIGGER tviews_catalog_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
     ON tviews_internal.source FOR EACH STATEMENT EXECUTE FUNCTION pg_tviews_catalog_changed();
 
+-- Each registered TVIEW depends on the extension, and its definition view is an internal part
+-- of it; pg_dump does not keep such links, so they are made whenever a catalog row appears.
+CREATE FUNCTION pg_tviews_catalog_linked() RETURNS trigger
+    AS 'MODULE_PATHNAME', 'pg_tviews_catalog_linked' LANGUAGE C;
+CREATE TRIGGER tviews_catalog_linked AFTER INSERT ON tviews_internal.tview
+    FOR EACH ROW EXECUTE FUNCTION pg_tviews_catalog_linked();
+
 -- Capture: one statement-level trigger per event on every base table, shared by all TVIEWs.
 CREATE FUNCTION pg_tviews_capture() RETURNS trigger
     AS 'MODULE_PATHNAME', 'pg_tviews_capture' LANGUAGE C;
@@ -75,13 +82,13 @@ DECLARE
 BEGIN
     IF if_exists THEN
         BEGIN
-            target := pg_tviews_resolve(name);
+            target := @extschema@.pg_tviews_resolve(name);
         EXCEPTION WHEN undefined_table THEN
             RAISE NOTICE 'TVIEW "%" does not exist, skipping', name;
             RETURN false;
         END;
     ELSE
-        target := pg_tviews_resolve(name);
+        target := @extschema@.pg_tviews_resolve(name);
     END IF;
     -- The sql_drop event trigger removes the catalog rows and unneeded capture triggers.
     EXECUTE pg_catalog.format('DROP TABLE %s%s', target, CASE WHEN cascade THEN ' CASCADE' ELSE '' END);
@@ -100,7 +107,7 @@ BEGIN
     FOR r IN
         SELECT t.tgname, t.tgrelid::regclass AS rel
         FROM pg_catalog.pg_trigger t
-        WHERE t.tgfoid = 'pg_tviews_capture()'::regprocedure
+        WHERE t.tgfoid = '@extschema@.pg_tviews_capture()'::pg_catalog.regprocedure
           AND NOT EXISTS (SELECT 1 FROM tviews_internal.source s WHERE s.base = t.tgrelid)
     LOOP
         EXECUTE pg_catalog.format('DROP TRIGGER IF EXISTS %I ON %s', r.tgname, r.rel);
@@ -117,23 +124,26 @@ BEGIN
     IF pg_catalog.to_regclass('tviews_internal.tview') IS NULL THEN
         RETURN;  -- the extension itself is being dropped
     END IF;
-    -- Only dropped TVIEWs and base tables concern the catalog. Returning early also ignores our
+    -- Only dropped TVIEWs and base tables (not their columns) concern the catalog. Returning early also ignores our
     -- own DROP TRIGGERs, and spares every other DROP (temporary tables included) a catalog write,
     -- which would make every session reload its catalog cache.
     IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_event_trigger_dropped_objects() d
-                    WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                    WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
                       AND (EXISTS (SELECT 1 FROM tviews_internal.tview t WHERE t.tview::oid = d.objid)
                            OR EXISTS (SELECT 1 FROM tviews_internal.source s
                                        WHERE s.base::oid = d.objid))) THEN
         RETURN;
     END IF;
+    -- objsubid = 0: a dropped column reports its table's oid with the column number.
     DELETE FROM tviews_internal.tview t
      USING pg_catalog.pg_event_trigger_dropped_objects() d
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = t.tview::oid;
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+       AND d.objid = t.tview::oid;
     DELETE FROM tviews_internal.source s
      USING pg_catalog.pg_event_trigger_dropped_objects() d
-     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = s.base::oid;
-    PERFORM pg_tviews_prune_capture();
+     WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
+       AND d.objid = s.base::oid;
+    PERFORM @extschema@.pg_tviews_prune_capture();
 END $$;
 CREATE EVENT TRIGGER pg_tviews_on_sql_drop ON sql_drop EXECUTE FUNCTION pg_tviews_on_sql_drop();
 
@@ -143,7 +153,7 @@ CREATE FUNCTION pg_tviews_version() RETURNS text
 
 CREATE FUNCTION pg_tviews_plan(name text) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
-    SELECT t.plan FROM tviews_internal.tview t WHERE t.tview = pg_tviews_resolve(name)
+    SELECT t.plan FROM tviews_internal.tview t WHERE t.tview = @extschema@.pg_tviews_resolve(name)
 $$;
 COMMENT ON FUNCTION pg_tviews_plan(text) IS 'the lineage plan derived for a TVIEW at creation';
 

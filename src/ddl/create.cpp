@@ -304,15 +304,7 @@ CreateResult CreateTview(const CreateRequest &request)
     result.relid = get_relname_relid(target->relname, namespace_oid);
     Oid view_relid = get_relname_relid(view_name, internal_schema);
 
-    // The definition view is part of the TVIEW: dropping a base table drops (or, without CASCADE,
-    // is refused because of) the TVIEW itself. The TVIEW needs the extension to stay fresh.
-    ObjectAddress tview_address, view_address, extension_address;
-    ObjectAddressSet(tview_address, RelationRelationId, result.relid);
-    ObjectAddressSet(view_address, RelationRelationId, view_relid);
-    ObjectAddressSet(extension_address, ExtensionRelationId, get_extension_oid("pg_tviews", false));
-    recordDependencyOn(&view_address, &tview_address, DEPENDENCY_INTERNAL);
-    recordDependencyOn(&tview_address, &extension_address, DEPENDENCY_NORMAL);
-
+    // Registering links the definition view and the extension to the TVIEW (catalog trigger).
     RegisterTview(result.relid, entity, key_column, view_relid, request.options_json, plan);
     ListCell *lc;
     foreach (lc, plan->sources) EnsureCaptureTriggers(static_cast<SourcePlan *>(lfirst(lc))->relid);
