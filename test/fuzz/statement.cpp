@@ -1,0 +1,26 @@
+#include "statement.hpp"
+
+namespace fuzz {
+
+std::string Statement::Display() const
+{
+    if (!copy_data)
+        return sql;
+    std::string out = sql + "  -- data:";
+    std::string line;
+    for (char c : *copy_data) {
+        if (c == '\n') {
+            out += " [" + line + "]";
+            line.clear();
+        } else if (c == '\t') {
+            line += "\\t";
+        } else {
+            line += c;
+        }
+    }
+    if (!line.empty())
+        out += " [" + line + "]";
+    return out;
+}
+
+}  // namespace fuzz

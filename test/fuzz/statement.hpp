@@ -1,0 +1,38 @@
+// One statement of the workload and what the fuzzer expects of it.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+
+namespace fuzz {
+
+namespace sqlstate {
+inline const std::string kUniqueViolation = "23505";
+inline const std::string kForeignKeyViolation = "23503";
+inline const std::string kNotNullViolation = "23502";
+inline const std::string kCardinalityViolation = "21000";  // ON CONFLICT / MERGE hits a row twice
+inline const std::string kDivisionByZero = "22012";
+inline const std::string kInvalidTextRepresentation = "22P02";
+inline const std::string kRaiseException = "P0001";
+}  // namespace sqlstate
+
+struct Statement {
+    Statement() = default;
+    Statement(std::string text, std::set<std::string> allowed)
+        : sql(std::move(text)), allowed_errors(std::move(allowed))
+    {
+    }
+
+    std::string sql;
+    std::set<std::string> allowed_errors;  // SQLSTATEs provoked on purpose
+    std::optional<std::string> copy_data;  // set: sql is COPY ... FROM STDIN fed with this
+    bool must_fail = false;                // built to fail; succeeding is a fuzzer bug
+    bool takes_exclusive_lock = false;     // TRUNCATE: other sessions would block on the table
+
+    // The statement as a log line (COPY data included).
+    std::string Display() const;
+};
+
+}  // namespace fuzz
