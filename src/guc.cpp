@@ -20,8 +20,7 @@ void DefineSettings()
         "A refresh of more keys than this takes one TVIEW-wide lock instead.",
         &max_key_locks, 256, 1, 1000000, PGC_USERSET, 0, nullptr, nullptr, nullptr);
     DefineCustomIntVariable(
-        "pg_tviews.max_cascade_depth",
-        "Longest chain of TVIEWs reading other TVIEWs.",
+        "pg_tviews.max_cascade_depth", "Longest chain of TVIEWs reading other TVIEWs.",
         "Creating a TVIEW deeper than this is refused; a refresh cascade that keeps coming back "
         "to refreshed TVIEWs more often than this fails.",
         &max_cascade_depth, 16, 1, 1000, PGC_SUSET, 0, nullptr, nullptr, nullptr);

@@ -56,7 +56,10 @@ void _PG_init(void)
 
 namespace {
 
-Datum Version(FunctionCallInfo) { return PointerGetDatum(cstring_to_text(PG_TVIEWS_VERSION)); }
+Datum Version(FunctionCallInfo)
+{
+    return PointerGetDatum(cstring_to_text(PG_TVIEWS_VERSION));
+}
 
 }  // namespace
 

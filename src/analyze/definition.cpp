@@ -65,13 +65,28 @@ void CheckQueryShape(const Query *query)
 // Functions whose result depends on the session or the moment rather than on the data.
 bool IsSessionDependent(Oid funcid)
 {
-    static const char *const kNames[] = {
-        "now",           "statement_timestamp", "transaction_timestamp", "clock_timestamp",
-        "timeofday",     "current_setting",     "current_schema",        "current_schemas",
-        "pg_backend_pid", "inet_client_addr",   "inet_client_port",      "inet_server_addr",
-        "inet_server_port", "txid_current",     "pg_current_xact_id",    "pg_my_temp_schema",
-        "pg_trigger_depth", "current_query",    "session_user",          "current_user",
-        "current_role",  "user"};
+    static const char *const kNames[] = {"now",
+                                         "statement_timestamp",
+                                         "transaction_timestamp",
+                                         "clock_timestamp",
+                                         "timeofday",
+                                         "current_setting",
+                                         "current_schema",
+                                         "current_schemas",
+                                         "pg_backend_pid",
+                                         "inet_client_addr",
+                                         "inet_client_port",
+                                         "inet_server_addr",
+                                         "inet_server_port",
+                                         "txid_current",
+                                         "pg_current_xact_id",
+                                         "pg_my_temp_schema",
+                                         "pg_trigger_depth",
+                                         "current_query",
+                                         "session_user",
+                                         "current_user",
+                                         "current_role",
+                                         "user"};
     if (get_func_namespace(funcid) != PG_CATALOG_NAMESPACE) return false;
     const char *name = get_func_name(funcid);
     for (const char *candidate : kNames)
@@ -199,7 +214,8 @@ TargetEntry *FindKeyEntry(const Query *query, const char *key_column)
             if (strcmp(static_cast<char *>(lfirst(sc)), tle->resname) == 0)
                 ereport(ERROR, (errcode(ERRCODE_DUPLICATE_COLUMN),
                                 errmsg("column \"%s\" appears more than once in the TVIEW "
-                                       "definition", tle->resname),
+                                       "definition",
+                                       tle->resname),
                                 errhint("Give each selected column its own name with AS.")));
         seen = lappend(seen, tle->resname);
         if (strcmp(tle->resname, key_column) == 0) key = tle;
@@ -210,7 +226,8 @@ TargetEntry *FindKeyEntry(const Query *query, const char *key_column)
                         errdetail("Every TVIEW row is identified by the column named after its "
                                   "entity."),
                         errhint("Select the entity's key under that name, for example "
-                                "SELECT t.pk_x AS %s, ....", key_column)));
+                                "SELECT t.pk_x AS %s, ....",
+                                key_column)));
     return key;
 }
 
@@ -230,7 +247,10 @@ bool IsInClauses(const List *clauses, const TargetEntry *tle)
     return false;
 }
 
-bool IsGroupedBy(const Query *query, const TargetEntry *tle) { return IsInClauses(query->groupClause, tle); }
+bool IsGroupedBy(const Query *query, const TargetEntry *tle)
+{
+    return IsInClauses(query->groupClause, tle);
+}
 
 bool IsDistinctOn(const Query *query, const TargetEntry *tle)
 {
@@ -248,14 +268,16 @@ DefinitionPlan *AnalyzeDefinition(Query *query, const char *key_column,
     LineageResult lineage = DeriveLineage(query, key, options.allow_full_refresh);
     if (lineage.key_may_be_null) {
         const char *column = get_attname(lineage.root_relid, lineage.root_attno, false);
-        ereport(ERROR, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
-                        errmsg("TVIEW key column \"%s\" can be null", key_column),
-                        errdetail("Column \"%s\" of table \"%s\" allows nulls or sits on the nullable "
-                                  "side of an outer join, and a row with a null key cannot be "
-                                  "stored in the TVIEW.",
-                                  column, get_rel_name(lineage.root_relid)),
-                        errhint("Add WHERE %s IS NOT NULL to the definition, or declare the column "
-                                "NOT NULL.", column)));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
+                 errmsg("TVIEW key column \"%s\" can be null", key_column),
+                 errdetail("Column \"%s\" of table \"%s\" allows nulls or sits on the nullable "
+                           "side of an outer join, and a row with a null key cannot be "
+                           "stored in the TVIEW.",
+                           column, get_rel_name(lineage.root_relid)),
+                 errhint("Add WHERE %s IS NOT NULL to the definition, or declare the column "
+                         "NOT NULL.",
+                         column)));
     }
 
     bool grouped = query->groupClause != NIL || query->hasAggs || query->havingQual != nullptr;
@@ -267,11 +289,12 @@ DefinitionPlan *AnalyzeDefinition(Query *query, const char *key_column,
     // DISTINCT ON picks one row per group; a group spanning keys makes one key's row depend on
     // rows of other keys.
     if (query->hasDistinctOn && !IsDistinctOn(query, key))
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("DISTINCT ON in a TVIEW definition must include the key column \"%s\"",
-                               key_column),
-                        errdetail("Otherwise the row kept for one key depends on rows of other keys."),
-                        errhint("Write DISTINCT ON (%s, ...).", key_column)));
+        ereport(ERROR,
+                (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                 errmsg("DISTINCT ON in a TVIEW definition must include the key column \"%s\"",
+                        key_column),
+                 errdetail("Otherwise the row kept for one key depends on rows of other keys."),
+                 errhint("Write DISTINCT ON (%s, ...).", key_column)));
 
     auto *plan = static_cast<DefinitionPlan *>(palloc0(sizeof(DefinitionPlan)));
     plan->key_column = pstrdup(key_column);

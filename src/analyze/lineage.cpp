@@ -105,8 +105,8 @@ bool ResolveVar(Level *level, const Var *var, ColumnRef *out, bool *maybe_null)
         out->occurrence = level->occurrence_of[var->varno];
         out->attno = var->varattno;
         if (maybe_null != nullptr) {
-            HeapTuple tuple = SearchSysCache2(ATTNUM, ObjectIdGetDatum(rte->relid),
-                                              Int16GetDatum(var->varattno));
+            HeapTuple tuple =
+                SearchSysCache2(ATTNUM, ObjectIdGetDatum(rte->relid), Int16GetDatum(var->varattno));
             if (!HeapTupleIsValid(tuple) ||
                 !reinterpret_cast<Form_pg_attribute>(GETSTRUCT(tuple))->attnotnull)
                 *maybe_null = true;
@@ -204,7 +204,8 @@ void AddSublinkTestEdges(Walk *walk, Level *level, Level *inner, Node *test)
     auto *op = castNode(OpExpr, test);
     Node *outer = strip_implicit_coercions(static_cast<Node *>(linitial(op->args)));
     Node *param = strip_implicit_coercions(static_cast<Node *>(lsecond(op->args)));
-    if (!IsA(outer, Var) || !IsA(param, Param) || castNode(Param, param)->paramkind != PARAM_SUBLINK ||
+    if (!IsA(outer, Var) || !IsA(param, Param) ||
+        castNode(Param, param)->paramkind != PARAM_SUBLINK ||
         !IsEquality(op->opno, exprType(outer)))
         return;
     ColumnRef a, b;
@@ -219,7 +220,8 @@ bool FindSublinks(Node *node, void *arg)
     auto *context = static_cast<SublinkContext *>(arg);
     if (IsA(node, SubLink)) {
         auto *sublink = castNode(SubLink, node);
-        Level *inner = AnalyzeLevel(context->walk, castNode(Query, sublink->subselect), context->level);
+        Level *inner =
+            AnalyzeLevel(context->walk, castNode(Query, sublink->subselect), context->level);
         if (sublink->subLinkType == ANY_SUBLINK &&
             list_member_ptr(context->walk->positive_sublinks, sublink))
             AddSublinkTestEdges(context->walk, context->level, inner, sublink->testexpr);
@@ -267,11 +269,13 @@ void AnalyzeRelation(Walk *walk, Level *level, Index rti, RangeTblEntry *rte)
             RefuseRelation(rte->relid, "materialized view",
                            "Select from the tables the materialized view is built from.");
         case RELKIND_FOREIGN_TABLE:
-            RefuseRelation(rte->relid, "foreign table",
-                           "Changes to foreign tables cannot be captured; select from local tables.");
+            RefuseRelation(
+                rte->relid, "foreign table",
+                "Changes to foreign tables cannot be captured; select from local tables.");
         case RELKIND_PARTITIONED_TABLE:
-            RefuseRelation(rte->relid, "partitioned table",
-                           "Partitioned base tables are not supported yet; select from a plain table.");
+            RefuseRelation(
+                rte->relid, "partitioned table",
+                "Partitioned base tables are not supported yet; select from a plain table.");
         default:
             RefuseRelation(rte->relid, "relation", "Select from ordinary tables.");
     }
@@ -333,11 +337,14 @@ Level *AnalyzeLevel(Walk *walk, Query *query, Level *parent)
     }
     CollectJoinQuals(walk, level, reinterpret_cast<Node *>(query->jointree));
     SublinkContext context{walk, level};
-    (void) query_tree_walker(query, WalkerFn(FindSublinks), &context, QTW_IGNORE_RANGE_TABLE);
+    (void)query_tree_walker(query, WalkerFn(FindSublinks), &context, QTW_IGNORE_RANGE_TABLE);
     return level;
 }
 
-bool SameColumn(ColumnRef a, ColumnRef b) { return a.occurrence == b.occurrence && a.attno == b.attno; }
+bool SameColumn(ColumnRef a, ColumnRef b)
+{
+    return a.occurrence == b.occurrence && a.attno == b.attno;
+}
 
 bool InList(List *columns, ColumnRef column)
 {

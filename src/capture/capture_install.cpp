@@ -41,7 +41,8 @@ bool TriggerExists(Oid relid, const char *name)
                 ObjectIdGetDatum(relid));
     ScanKeyInit(&keys[1], Anum_pg_trigger_tgname, BTEqualStrategyNumber, F_NAMEEQ,
                 CStringGetDatum(name));
-    SysScanDesc scan = systable_beginscan(triggers, TriggerRelidNameIndexId, true, nullptr, 2, keys);
+    SysScanDesc scan =
+        systable_beginscan(triggers, TriggerRelidNameIndexId, true, nullptr, 2, keys);
     bool found = HeapTupleIsValid(systable_getnext(scan));
     systable_endscan(scan);
     table_close(triggers, AccessShareLock);
@@ -58,7 +59,9 @@ int EnsureCaptureTriggers(Oid base_relid)
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     if (SPI_execute("SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e"
                     " JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace"
-                    " WHERE e.extname = 'pg_tviews'", true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+                    " WHERE e.extname = 'pg_tviews'",
+                    true, 1) != SPI_OK_SELECT ||
+        SPI_processed != 1)
         elog(ERROR, "extension pg_tviews is not installed");
     const char *function = psprintf("%s.pg_tviews_capture",
                                     SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
@@ -66,8 +69,9 @@ int EnsureCaptureTriggers(Oid base_relid)
         if (TriggerExists(base_relid, trigger.name)) continue;
         StringInfoData sql;
         initStringInfo(&sql);
-        appendStringInfo(&sql, "CREATE TRIGGER %s AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s()",
-                         trigger.name, trigger.event, table, trigger.referencing, function);
+        appendStringInfo(
+            &sql, "CREATE TRIGGER %s AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s()",
+            trigger.name, trigger.event, table, trigger.referencing, function);
         if (SPI_execute(sql.data, false, 0) != SPI_OK_UTILITY)
             elog(ERROR, "could not create capture trigger on \"%s\"", table);
         created++;

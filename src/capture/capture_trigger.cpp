@@ -50,7 +50,8 @@ void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLin
             values->capacity = values->capacity == 0 ? 64 : values->capacity * 2;
             values->items = values->items == nullptr
                                 ? static_cast<Datum *>(palloc(sizeof(Datum) * values->capacity))
-                                : static_cast<Datum *>(repalloc(values->items, sizeof(Datum) * values->capacity));
+                                : static_cast<Datum *>(
+                                      repalloc(values->items, sizeof(Datum) * values->capacity));
         }
         values->items[values->count++] = datumCopy(value, link->start_typbyval, link->start_typlen);
     }
@@ -73,9 +74,9 @@ void QueueMappedKeys(SourceLink *link, const StartValues *values)
         link->mapping_plan[scalar] = plan;
     }
     Datum input = scalar ? values->items[0]
-                         : PointerGetDatum(construct_array(values->items, values->count,
-                                                           link->start_type, link->start_typlen,
-                                                           link->start_typbyval, link->start_typalign));
+                         : PointerGetDatum(construct_array(
+                               values->items, values->count, link->start_type, link->start_typlen,
+                               link->start_typbyval, link->start_typalign));
     char nulls[1] = {' '};
     // Not read-only: the mapping must see this statement's own changes to the hop tables.
     if (SPI_execute_plan(link->mapping_plan[scalar], &input, nulls, false, 0) != SPI_OK_SELECT)
@@ -132,7 +133,8 @@ Datum Capture(FunctionCallInfo fcinfo)
         if (link->mapping_sql[0] == nullptr) {
             for (int i = 0; i < values.count; i++) QueueKey(link->tview, values.items[i]);
         } else {
-            if (link->reverse_sql[0] != nullptr) LockPathValues(link, values.items, values.count, PathAccess::kWrite);
+            if (link->reverse_sql[0] != nullptr)
+                LockPathValues(link, values.items, values.count, PathAccess::kWrite);
             QueueMappedKeys(link, &values);
         }
     }

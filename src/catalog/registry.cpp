@@ -236,8 +236,8 @@ void LoadLinks(Generation *gen)
         for (int c = 0; c < ncolumns; c++) {
             AttrNumber attno = get_attnum(link->base_relid, columns[c]);
             if (attno != InvalidAttrNumber)
-                link->columns_read = bms_add_member(link->columns_read,
-                                                    attno - FirstLowInvalidHeapAttributeNumber);
+                link->columns_read =
+                    bms_add_member(link->columns_read, attno - FirstLowInvalidHeapAttributeNumber);
         }
         gen->links = lappend(gen->links, link);
     }
@@ -269,7 +269,8 @@ void AssignLevels(Generation *gen)
     auto *levels = static_cast<int *>(palloc(sizeof(int) * Max(1, ntviews)));
     auto *sources = static_cast<Oid *>(palloc(sizeof(Oid) * Max(1, nlinks)));
     auto *readers = static_cast<Oid *>(palloc(sizeof(Oid) * Max(1, nlinks)));
-    for (int i = 0; i < ntviews; i++) tviews[i] = static_cast<TviewEntry *>(list_nth(gen->tviews, i))->relid;
+    for (int i = 0; i < ntviews; i++)
+        tviews[i] = static_cast<TviewEntry *>(list_nth(gen->tviews, i))->relid;
     int nedges = 0;
     ListCell *lc;
     foreach (lc, gen->links) {
@@ -282,7 +283,8 @@ void AssignLevels(Generation *gen)
         ereport(ERROR, (errcode(ERRCODE_INVALID_OBJECT_DEFINITION),
                         errmsg("TVIEWs read each other in a cycle"),
                         errhint("Drop one of the TVIEWs in the cycle.")));
-    for (int i = 0; i < ntviews; i++) static_cast<TviewEntry *>(list_nth(gen->tviews, i))->level = levels[i];
+    for (int i = 0; i < ntviews; i++)
+        static_cast<TviewEntry *>(list_nth(gen->tviews, i))->level = levels[i];
 }
 
 Generation *Current()
@@ -322,7 +324,10 @@ Generation *Current()
 
 }  // namespace
 
-void RegistryInit() { CacheRegisterRelcacheCallback(OnRelcacheInvalidation, (Datum) 0); }
+void RegistryInit()
+{
+    CacheRegisterRelcacheCallback(OnRelcacheInvalidation, (Datum)0);
+}
 
 List *RegistryLinksForBase(Oid base_relid)
 {
@@ -336,7 +341,10 @@ List *RegistryLinksForBase(Oid base_relid)
     return result;
 }
 
-TviewEntry *RegistryLookup(Oid relid) { return FindIn(Current(), relid); }
+TviewEntry *RegistryLookup(Oid relid)
+{
+    return FindIn(Current(), relid);
+}
 
 TviewEntry *RegistryResolve(const char *name)
 {
@@ -349,9 +357,10 @@ TviewEntry *RegistryResolve(const char *name)
         entry = OidIsValid(relid) ? RegistryLookup(relid) : nullptr;
     }
     if (entry == nullptr)
-        ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
-                        errmsg("TVIEW \"%s\" does not exist", name),
-                        errhint("The TVIEWs of this database are listed by SELECT tview FROM pg_tviews.")));
+        ereport(
+            ERROR,
+            (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("TVIEW \"%s\" does not exist", name),
+             errhint("The TVIEWs of this database are listed by SELECT tview FROM pg_tviews.")));
     return entry;
 }
 
@@ -388,7 +397,10 @@ char *TviewReadingView(Oid view_relid)
     return tview;
 }
 
-void RegistryInvalidate() { stale = true; }
+void RegistryInvalidate()
+{
+    stale = true;
+}
 
 void RegistryAtTransactionEnd()
 {

@@ -38,7 +38,8 @@ std::string ReverseMappingSql(const MappingPath &path, const std::string &start_
                  QuoteQualified(hop.schema, hop.table) + " AS " + alias + " WHERE " + alias + "." +
                  QuoteIdent(hop.output_column) + " IN (" + values + ")";
     }
-    return "SELECT DISTINCT s::" + start_type + " FROM (" + values + ") AS m(s) WHERE s IS NOT NULL";
+    return "SELECT DISTINCT s::" + start_type + " FROM (" + values +
+           ") AS m(s) WHERE s IS NOT NULL";
 }
 
 }  // namespace pg_tviews::core

@@ -54,10 +54,11 @@ std::string ReconcileSql(const RefreshTarget &t, const std::string &key_filter)
                JoinQuoted(payload, "EXCLUDED") + ") WHERE t OPERATOR(pg_catalog.*<>) EXCLUDED";
     }
     sql += " RETURNING (t.xmax = 0) AS inserted)";
-    sql += " SELECT (SELECT pg_catalog.count(*) FROM del),"
-           " (SELECT pg_catalog.count(*) FROM ups WHERE inserted),"
-           " (SELECT pg_catalog.count(*) FROM ups WHERE NOT inserted),"
-           " (SELECT pg_catalog.count(*) FROM src), ";
+    sql +=
+        " SELECT (SELECT pg_catalog.count(*) FROM del),"
+        " (SELECT pg_catalog.count(*) FROM ups WHERE inserted),"
+        " (SELECT pg_catalog.count(*) FROM ups WHERE NOT inserted),"
+        " (SELECT pg_catalog.count(*) FROM src), ";
     sql += t.key_unique ? "NULL::pg_catalog.text" : "(SELECT k FROM dup)";
     return sql;
 }
@@ -74,7 +75,10 @@ std::string SingleKeyRefreshSql(const RefreshTarget &target)
     return ReconcileSql(target, " OPERATOR(pg_catalog.=) $1");
 }
 
-std::string FullRefreshSql(const RefreshTarget &target) { return ReconcileSql(target, ""); }
+std::string FullRefreshSql(const RefreshTarget &target)
+{
+    return ReconcileSql(target, "");
+}
 
 std::string OracleSql(const RefreshTarget &t)
 {

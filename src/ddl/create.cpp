@@ -41,8 +41,8 @@ namespace {
 char *QualifiedQueryText(Query *query)
 {
     int nest_level = NewGUCNestLevel();
-    (void) set_config_option("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION,
-                             GUC_ACTION_SAVE, true, 0, false);
+    (void)set_config_option("search_path", "pg_catalog", PGC_USERSET, PGC_S_SESSION,
+                            GUC_ACTION_SAVE, true, 0, false);
     char *text = pg_get_querydef(CopyNode(query), false);
     AtEOXact_GUC(true, nest_level);
     return text;
@@ -105,7 +105,8 @@ AnalyzeOptions ParseOptions(const char *options_json)
 void Run(const char *sql, int expected)
 {
     int rc = SPI_execute(sql, false, 0);
-    if (rc != expected) elog(ERROR, "unexpected result %s for: %s", SPI_result_code_string(rc), sql);
+    if (rc != expected)
+        elog(ERROR, "unexpected result %s for: %s", SPI_result_code_string(rc), sql);
 }
 
 // A name for the definition view that no other TVIEW uses yet.
@@ -122,8 +123,10 @@ void CheckKeysUnique(const char *table, const char *key_column)
 {
     StringInfoData sql;
     initStringInfo(&sql);
-    appendStringInfo(&sql, "SELECT %s::pg_catalog.text FROM %s GROUP BY 1 HAVING pg_catalog.count(*) > 1 LIMIT 1",
-                     quote_identifier(key_column), table);
+    appendStringInfo(
+        &sql,
+        "SELECT %s::pg_catalog.text FROM %s GROUP BY 1 HAVING pg_catalog.count(*) > 1 LIMIT 1",
+        quote_identifier(key_column), table);
     Run(sql.data, SPI_OK_SELECT);
     if (SPI_processed > 0)
         ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
@@ -144,18 +147,20 @@ void CheckCascadeDepth(const char *name, const DefinitionPlan *plan)
         if (read != nullptr) level = Max(level, read->level + 1);
     }
     if (level > max_cascade_depth)
-        ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                        errmsg("TVIEW \"%s\" would be %d levels deep in a chain of TVIEWs", name, level),
-                        errdetail("pg_tviews.max_cascade_depth is %d.", max_cascade_depth),
-                        errhint("Read base tables instead of TVIEWs, or raise "
-                                "pg_tviews.max_cascade_depth.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                 errmsg("TVIEW \"%s\" would be %d levels deep in a chain of TVIEWs", name, level),
+                 errdetail("pg_tviews.max_cascade_depth is %d.", max_cascade_depth),
+                 errhint("Read base tables instead of TVIEWs, or raise "
+                         "pg_tviews.max_cascade_depth.")));
 }
 
 Datum TextArray(List *strings)
 {
     int n = list_length(strings);
     auto *items = static_cast<Datum *>(palloc(sizeof(Datum) * Max(1, n)));
-    for (int i = 0; i < n; i++) items[i] = CStringGetTextDatum(static_cast<char *>(list_nth(strings, i)));
+    for (int i = 0; i < n; i++)
+        items[i] = CStringGetTextDatum(static_cast<char *>(list_nth(strings, i)));
     return PointerGetDatum(construct_array(items, n, TEXTOID, -1, false, TYPALIGN_INT));
 }
 
@@ -171,15 +176,16 @@ void RegisterTview(Oid relid, const char *entity, const char *key_column, Oid vi
                    const char *options_json, const DefinitionPlan *plan)
 {
     Oid types[6] = {OIDOID, TEXTOID, TEXTOID, OIDOID, TEXTOID, TEXTOID};
-    Datum values[6] = {ObjectIdGetDatum(relid),       CStringGetTextDatum(entity),
-                       CStringGetTextDatum(key_column), ObjectIdGetDatum(view_relid),
-                       CStringGetTextDatum(options_json),
-                       CStringGetTextDatum(DefinitionPlanJson(plan))};
-    if (SPI_execute_with_args(
-            "INSERT INTO tviews_internal.tview (tview, entity, key_column, definition, options, plan)"
-            " VALUES ($1::pg_catalog.regclass, $2, $3, $4::pg_catalog.regclass, $5::pg_catalog.jsonb,"
-            " $6::pg_catalog.jsonb)",
-            6, types, values, nullptr, false, 0) != SPI_OK_INSERT)
+    Datum values[6] = {
+        ObjectIdGetDatum(relid),           CStringGetTextDatum(entity),
+        CStringGetTextDatum(key_column),   ObjectIdGetDatum(view_relid),
+        CStringGetTextDatum(options_json), CStringGetTextDatum(DefinitionPlanJson(plan))};
+    if (SPI_execute_with_args("INSERT INTO tviews_internal.tview (tview, entity, key_column, "
+                              "definition, options, plan)"
+                              " VALUES ($1::pg_catalog.regclass, $2, $3, $4::pg_catalog.regclass, "
+                              "$5::pg_catalog.jsonb,"
+                              " $6::pg_catalog.jsonb)",
+                              6, types, values, nullptr, false, 0) != SPI_OK_INSERT)
         elog(ERROR, "could not register TVIEW");
     int path_no = 0;
     ListCell *lc;
@@ -196,14 +202,14 @@ void RegisterTview(Oid relid, const char *entity, const char *key_column, Oid vi
         const char *mode = source->start_column == nullptr ? "full"
                            : source->hops == NIL           ? "local"
                                                            : "mapped";
-        Oid source_types[9] = {OIDOID,       OIDOID,        INT4OID,       TEXTOID,      TEXTOID,
+        Oid source_types[9] = {OIDOID,      OIDOID,       INT4OID,      TEXTOID,     TEXTOID,
                                OIDARRAYOID, TEXTARRAYOID, TEXTARRAYOID, TEXTARRAYOID};
         Datum source_values[9] = {
             ObjectIdGetDatum(relid),
             ObjectIdGetDatum(source->relid),
             Int32GetDatum(++path_no),
             CStringGetTextDatum(mode),
-            source->start_column == nullptr ? (Datum) 0 : CStringGetTextDatum(source->start_column),
+            source->start_column == nullptr ? (Datum)0 : CStringGetTextDatum(source->start_column),
             OidArray(hop_relations),
             TextArray(hop_match),
             TextArray(hop_output),
@@ -234,9 +240,9 @@ Query *AnalyzeDefinitionText(const char *sql)
         ereport(ERROR, (errcode(ERRCODE_WRONG_OBJECT_TYPE),
                         errmsg("a TVIEW definition must be a SELECT statement")));
     if (castNode(SelectStmt, raw->stmt)->intoClause != nullptr)
-        ereport(ERROR, (errcode(ERRCODE_SYNTAX_ERROR),
-                        errmsg("a TVIEW definition cannot contain INTO"),
-                        errhint("The TVIEW's name is the first argument of pg_tviews_create().")));
+        ereport(ERROR,
+                (errcode(ERRCODE_SYNTAX_ERROR), errmsg("a TVIEW definition cannot contain INTO"),
+                 errhint("The TVIEW's name is the first argument of pg_tviews_create().")));
     return parse_analyze_fixedparams(raw, sql, nullptr, 0, nullptr);
 }
 
@@ -274,7 +280,8 @@ CreateResult CreateTview(const CreateRequest &request)
     DefinitionPlan *plan = AnalyzeDefinition(query, key_column, options);
     CheckCascadeDepth(target->relname, plan);
 
-    const char *table = quote_qualified_identifier(get_namespace_name(namespace_oid), target->relname);
+    const char *table =
+        quote_qualified_identifier(get_namespace_name(namespace_oid), target->relname);
     char *view_name = DefinitionViewName(internal_schema, target->relname);
     const char *view = quote_qualified_identifier("tviews_internal", view_name);
 
@@ -286,7 +293,8 @@ CreateResult CreateTview(const CreateRequest &request)
     // LIKE copies names, types, typmods and collations from the view.
     resetStringInfo(&sql);
     appendStringInfo(&sql, "CREATE %sTABLE %s (LIKE %s)",
-                     target->relpersistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED " : "", table, view);
+                     target->relpersistence == RELPERSISTENCE_UNLOGGED ? "UNLOGGED " : "", table,
+                     view);
     if (request.tablespace != nullptr)
         appendStringInfo(&sql, " TABLESPACE %s", quote_identifier(request.tablespace));
     Run(sql.data, SPI_OK_UTILITY);
@@ -298,7 +306,8 @@ CreateResult CreateTview(const CreateRequest &request)
 
     if (!plan->key_unique) CheckKeysUnique(table, key_column);
     resetStringInfo(&sql);
-    appendStringInfo(&sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)", table, quote_identifier(key_column));
+    appendStringInfo(&sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)", table,
+                     quote_identifier(key_column));
     Run(sql.data, SPI_OK_UTILITY);
 
     result.relid = get_relname_relid(target->relname, namespace_oid);

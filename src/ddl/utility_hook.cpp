@@ -25,7 +25,10 @@ namespace {
 
 ProcessUtility_hook_type previous_utility = nullptr;
 
-bool ExtensionInstalled() { return OidIsValid(get_extension_oid("pg_tviews", true)); }
+bool ExtensionInstalled()
+{
+    return OidIsValid(get_extension_oid("pg_tviews", true));
+}
 
 // CREATE TABLE tv_x AS ... and SELECT ... INTO tv_x (which the analyzer turned into the same
 // node), when the extension exists in this database.
@@ -52,10 +55,10 @@ void CreateFromCreateTableAs(CreateTableAsStmt *ctas, QueryCompletion *qc)
                                into->rel->relname),
                         errhint("Create the TVIEW first, then ALTER TABLE ... SET (...).")));
     if (into->accessMethod != nullptr)
-        ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                        errmsg("TVIEW \"%s\" cannot be created with an access method",
-                               into->rel->relname),
-                        errhint("Remove the USING clause.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                 errmsg("TVIEW \"%s\" cannot be created with an access method", into->rel->relname),
+                 errhint("Remove the USING clause.")));
     if (!IsA(ctas->query, Query))
         ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                         errmsg("TVIEW \"%s\" cannot be created from EXECUTE", into->rel->relname),
@@ -96,7 +99,8 @@ void RefuseReplacingViewReadByTview(Node *statement)
     if (!IsA(statement, ViewStmt) || !castNode(ViewStmt, statement)->replace) return;
     auto *view = castNode(ViewStmt, statement);
     Oid relid = RangeVarGetRelid(view->view, NoLock, true);
-    if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_VIEW || !ExtensionInstalled()) return;
+    if (!OidIsValid(relid) || get_rel_relkind(relid) != RELKIND_VIEW || !ExtensionInstalled())
+        return;
     char *tview = TviewReadingView(relid);
     if (tview != nullptr)
         ereport(ERROR, (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
@@ -120,7 +124,8 @@ void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_on
         RefuseExplainAnalyzeOfTview(statement);
         RefuseReplacingViewReadByTview(statement);
         if (previous_utility != nullptr)
-            previous_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest, qc);
+            previous_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest,
+                             qc);
         else
             standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env,
                                     dest, qc);

@@ -40,8 +40,8 @@ Batch *BatchFor(const TviewEntry *tview)
         }
     }
     if (queue_context == nullptr)
-        queue_context = AllocSetContextCreate(TopTransactionContext, "pg_tviews queue",
-                                              ALLOCSET_DEFAULT_SIZES);
+        queue_context =
+            AllocSetContextCreate(TopTransactionContext, "pg_tviews queue", ALLOCSET_DEFAULT_SIZES);
     MemoryContext old = MemoryContextSwitchTo(queue_context);
     auto *batch = static_cast<Batch *>(palloc0(sizeof(Batch)));
     batch->tview_relid = tview->relid;
@@ -71,9 +71,10 @@ void QueueKey(const TviewEntry *tview, Datum key)
     MemoryContext old = MemoryContextSwitchTo(queue_context);
     if (batch->nkeys == batch->capacity) {
         batch->capacity = batch->capacity == 0 ? 16 : batch->capacity * 2;
-        batch->keys = batch->keys == nullptr
-                          ? static_cast<Datum *>(palloc(sizeof(Datum) * batch->capacity))
-                          : static_cast<Datum *>(repalloc(batch->keys, sizeof(Datum) * batch->capacity));
+        batch->keys =
+            batch->keys == nullptr
+                ? static_cast<Datum *>(palloc(sizeof(Datum) * batch->capacity))
+                : static_cast<Datum *>(repalloc(batch->keys, sizeof(Datum) * batch->capacity));
     }
     batch->keys[batch->nkeys++] = datumCopy(key, batch->typbyval, batch->typlen);
     MemoryContextSwitchTo(old);
@@ -85,7 +86,10 @@ void QueueFull(const TviewEntry *tview)
     batch->full = true;
 }
 
-bool QueueIsEmpty() { return batches == NIL; }
+bool QueueIsEmpty()
+{
+    return batches == NIL;
+}
 
 List *QueueTakeLowestLevel()
 {
@@ -116,9 +120,11 @@ List *QueueTakeLowestLevel()
         if (!item->full && batch->nkeys > 0) {
             item->keys = item->keys == nullptr
                              ? static_cast<Datum *>(palloc(sizeof(Datum) * batch->nkeys))
-                             : static_cast<Datum *>(repalloc(item->keys, sizeof(Datum) * (item->nkeys + batch->nkeys)));
+                             : static_cast<Datum *>(repalloc(
+                                   item->keys, sizeof(Datum) * (item->nkeys + batch->nkeys)));
             for (int i = 0; i < batch->nkeys; i++)
-                item->keys[item->nkeys++] = datumCopy(batch->keys[i], batch->typbyval, batch->typlen);
+                item->keys[item->nkeys++] =
+                    datumCopy(batch->keys[i], batch->typbyval, batch->typlen);
         }
         FreeBatch(batch);
     }

@@ -118,13 +118,14 @@ void FlushQueue()
             passes_without_progress = level > previous_level ? 0 : passes_without_progress + 1;
             previous_level = level;
             if (passes_without_progress > max_cascade_depth)
-                ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                                errmsg("TVIEW refresh cascade exceeded pg_tviews.max_cascade_depth (%d)",
-                                       max_cascade_depth),
-                                errdetail("Refreshing TVIEWs kept queueing work for TVIEWs already "
-                                          "refreshed in this statement."),
-                                errhint("Look for triggers on TVIEW tables that write to the "
-                                        "tables those TVIEWs read.")));
+                ereport(ERROR,
+                        (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                         errmsg("TVIEW refresh cascade exceeded pg_tviews.max_cascade_depth (%d)",
+                                max_cascade_depth),
+                         errdetail("Refreshing TVIEWs kept queueing work for TVIEWs already "
+                                   "refreshed in this statement."),
+                         errhint("Look for triggers on TVIEW tables that write to the "
+                                 "tables those TVIEWs read.")));
         }
     }
     PG_FINALLY();

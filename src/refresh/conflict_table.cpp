@@ -27,19 +27,23 @@ struct Slot {
     pg_atomic_uint32 xids[kXidsPerSlot];
 };
 
-Slot *slots = nullptr;      // in shared memory; nullptr when not preloaded
-uint32 held[kMaxHeld];      // slots this transaction holds, recorded at commit
+Slot *slots = nullptr;  // in shared memory; nullptr when not preloaded
+uint32 held[kMaxHeld];  // slots this transaction holds, recorded at commit
 int nheld = 0;
 
 }  // namespace
 
-void ConflictTableRequestShmem() { RequestAddinShmemSpace(sizeof(Slot) * kSlots); }
+void ConflictTableRequestShmem()
+{
+    RequestAddinShmemSpace(sizeof(Slot) * kSlots);
+}
 
 void ConflictTableInitShmem()
 {
     bool found;
     LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-    slots = static_cast<Slot *>(ShmemInitStruct("pg_tviews conflict table", sizeof(Slot) * kSlots, &found));
+    slots = static_cast<Slot *>(
+        ShmemInitStruct("pg_tviews conflict table", sizeof(Slot) * kSlots, &found));
     if (!found)
         for (uint32 i = 0; i < kSlots; i++) {
             pg_atomic_init_u32(&slots[i].next, 0);
@@ -91,6 +95,9 @@ void ConflictTableAtCommit()
     nheld = 0;
 }
 
-void ConflictTableAtAbort() { nheld = 0; }
+void ConflictTableAtAbort()
+{
+    nheld = 0;
+}
 
 }  // namespace pg_tviews

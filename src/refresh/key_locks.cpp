@@ -39,7 +39,7 @@ void Acquire(const TviewEntry *tview, uint32 value_hash, uint16 kind, LOCKMODE m
 {
     LOCKTAG tag;
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, tview->relid, value_hash, kind);
-    (void) LockAcquire(&tag, mode, false, false);
+    (void)LockAcquire(&tag, mode, false, false);
     uint32 write_slot = ConflictSlot(tview->relid, value_hash, kind);
     uint32 read_slot = ConflictSlot(tview->relid, value_hash, kind | kReadSlotBit);
     if (IsolationUsesXactSnapshot() &&
@@ -62,7 +62,8 @@ int SortedHashes(Oid type, Oid collation, const Datum *values, int nvalues, uint
     TypeCacheEntry *entry = lookup_type_cache(type, TYPECACHE_HASH_PROC_FINFO);
     if (!OidIsValid(entry->hash_proc)) return -1;
     for (int i = 0; i < nvalues; i++)
-        hashes[i] = DatumGetUInt32(FunctionCall1Coll(&entry->hash_proc_finfo, collation, values[i]));
+        hashes[i] =
+            DatumGetUInt32(FunctionCall1Coll(&entry->hash_proc_finfo, collation, values[i]));
     // A fixed order keeps two refreshes of overlapping sets from deadlocking each other.
     std::sort(hashes, hashes + nvalues);
     return static_cast<int>(std::unique(hashes, hashes + nvalues) - hashes);

@@ -53,8 +53,8 @@ SPIPlanPtr PreparedPlan(TviewEntry *tview, StatementKind kind)
                        : kind == StatementKind::kSingle ? &tview->single_plan
                                                         : &tview->full_plan;
     if (*slot != nullptr) return *slot;
-    Oid parameter_type = kind == StatementKind::kSingle ? tview->key_type
-                                                        : get_array_type(tview->key_type);
+    Oid parameter_type =
+        kind == StatementKind::kSingle ? tview->key_type : get_array_type(tview->key_type);
     if (kind == StatementKind::kKeyed && !OidIsValid(parameter_type))
         ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                         errmsg("key type of TVIEW \"%s\" has no array type", tview->table_name)));
@@ -90,17 +90,19 @@ int SortUnique(const TviewEntry *tview, Datum *keys, int nkeys)
         FmgrInfo *cmp;
         Oid collation;
     } order{&type->cmp_proc_finfo, tview->key_collation};
-    qsort_arg(keys, nkeys, sizeof(Datum),
-              [](const void *a, const void *b, void *arg) -> int {
-                  auto *o = static_cast<Order *>(arg);
-                  return DatumGetInt32(FunctionCall2Coll(o->cmp, o->collation,
-                                                         *static_cast<const Datum *>(a),
-                                                         *static_cast<const Datum *>(b)));
-              },
-              &order);
+    qsort_arg(
+        keys, nkeys, sizeof(Datum),
+        [](const void *a, const void *b, void *arg) -> int {
+            auto *o = static_cast<Order *>(arg);
+            return DatumGetInt32(FunctionCall2Coll(o->cmp, o->collation,
+                                                   *static_cast<const Datum *>(a),
+                                                   *static_cast<const Datum *>(b)));
+        },
+        &order);
     int unique = 1;
     for (int i = 1; i < nkeys; i++)
-        if (DatumGetInt32(FunctionCall2Coll(order.cmp, order.collation, keys[unique - 1], keys[i])) != 0)
+        if (DatumGetInt32(
+                FunctionCall2Coll(order.cmp, order.collation, keys[unique - 1], keys[i])) != 0)
             keys[unique++] = keys[i];
     return unique;
 }
@@ -129,19 +131,24 @@ RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
              SPI_result_code_string(rc));
     RefreshCounts counts{};
     bool isnull;
-    counts.deleted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-    counts.inserted = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-    counts.updated = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
-    counts.recomputed = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
+    counts.deleted =
+        DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    counts.inserted =
+        DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+    counts.updated =
+        DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+    counts.recomputed =
+        DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &isnull));
     char *duplicate = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5);
     if (duplicate != nullptr)
-        ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
-                        errmsg("TVIEW \"%s\" would contain more than one row with key %s",
-                               tview->table_name, duplicate),
-                        errdetail("The definition now produces several rows for key column \"%s\" = %s.",
-                                  tview->key_column, duplicate),
-                        errhint("Keep the key unique in the base data, for example with a unique "
-                                "constraint on the column it comes from.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_UNIQUE_VIOLATION),
+                 errmsg("TVIEW \"%s\" would contain more than one row with key %s",
+                        tview->table_name, duplicate),
+                 errdetail("The definition now produces several rows for key column \"%s\" = %s.",
+                           tview->key_column, duplicate),
+                 errhint("Keep the key unique in the base data, for example with a unique "
+                         "constraint on the column it comes from.")));
     SPI_finish();
 
     SetUserIdAndSecContext(saved_user, saved_security);
@@ -188,10 +195,10 @@ RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
     if (nkeys == 0) return RefreshCounts{};
     // One key, the common case of a single-row write, gets the statements PostgreSQL caches.
     bool scalar = nkeys == 1;
-    Datum input = scalar ? keys[0]
-                         : PointerGetDatum(construct_array(keys, nkeys, tview->key_type,
-                                                           tview->key_typlen, tview->key_typbyval,
-                                                           tview->key_typalign));
+    Datum input =
+        scalar ? keys[0]
+               : PointerGetDatum(construct_array(keys, nkeys, tview->key_type, tview->key_typlen,
+                                                 tview->key_typbyval, tview->key_typalign));
     // Path locks first, like writers of parents take them, so the two cannot deadlock.
     if (tview->mapped_links != NIL) LockReadPaths(tview, input, scalar);
     if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
@@ -202,7 +209,7 @@ RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
 RefreshCounts RefreshAll(TviewEntry *tview)
 {
     if (tview->needs_key_locks) LockAllKeys(tview);
-    return Execute(tview, StatementKind::kFull, (Datum) 0);
+    return Execute(tview, StatementKind::kFull, (Datum)0);
 }
 
 bool VerifyTview(TviewEntry *tview)
@@ -212,7 +219,8 @@ bool VerifyTview(TviewEntry *tview)
     if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
         elog(ERROR, "could not verify TVIEW \"%s\"", tview->table_name);
     bool isnull;
-    bool equal = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+    bool equal =
+        DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
     SPI_finish();
     pfree(sql);
     return equal;

@@ -16,7 +16,10 @@ size_t Position(const std::string &text, const std::string &needle)
 }
 
 // tb_tag -> tb_post_tag(fk_tag -> fk_post): the path of a many-to-many link.
-MappingPath TagPath() { return MappingPath{{Hop{"public", "tb_post_tag", "fk_tag", "fk_post"}}}; }
+MappingPath TagPath()
+{
+    return MappingPath{{Hop{"public", "tb_post_tag", "fk_tag", "fk_post"}}};
+}
 
 // tb_user -> tb_comment(fk_user -> fk_post) -> tb_post(pk_post -> pk_post): two hops.
 MappingPath TwoHops()
@@ -86,8 +89,9 @@ namespace {
 
 TEST(MappingSql, ScalarInputReadsOneValueInsteadOfAnArray)
 {
-    for (const std::string &sql : {MappingSql(TagPath(), "pg_catalog.int4", Input::kScalar),
-                                   ReverseMappingSql(TagPath(), "pg_catalog.int4", Input::kScalar)}) {
+    for (const std::string &sql :
+         {MappingSql(TagPath(), "pg_catalog.int4", Input::kScalar),
+          ReverseMappingSql(TagPath(), "pg_catalog.int4", Input::kScalar)}) {
         EXPECT_EQ(sql.find("unnest"), std::string::npos) << sql;
         EXPECT_NE(sql.find("IN (SELECT $1 AS v)"), std::string::npos) << sql;
     }

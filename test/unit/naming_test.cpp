@@ -91,12 +91,15 @@ TEST(TableNameFor, KeepsATableName)
 }
 
 // "tv_" is not a TVIEW name, so it is read as an entity.
-TEST(TableNameFor, PrefixAloneIsAnEntity) { EXPECT_EQ(TableNameFor("tv_"), "tv_tv_"); }
+TEST(TableNameFor, PrefixAloneIsAnEntity)
+{
+    EXPECT_EQ(TableNameFor("tv_"), "tv_tv_");
+}
 
 TEST(TableNameFor, IsIdempotentAndRoundTripsWithEntityOf)
 {
-    const std::vector<std::string> names = {"post", "x", "author_stats", "tv_post", "TV_post",
-                                            "tb_post", "tv_", "p"};
+    const std::vector<std::string> names = {"post",    "x",       "author_stats", "tv_post",
+                                            "TV_post", "tb_post", "tv_",          "p"};
     for (const auto &name : names) {
         const std::string table = TableNameFor(name);
         SCOPED_TRACE(name);
@@ -142,8 +145,9 @@ TEST(QuoteIdent, KeepsNonAsciiBytes)
 
 TEST(QuoteIdent, RoundTripsThroughPostgresUnquoting)
 {
-    const std::vector<std::string> names = {"post", "", "a\"b", "\"", "\"\"\"", "a.b", "tv_\"x\"",
-                                            "Mixed Case", "semi;colon", std::string("nul\0byte", 8)};
+    const std::vector<std::string> names = {
+        "post", "",         "a\"b",       "\"",         "\"\"\"",
+        "a.b",  "tv_\"x\"", "Mixed Case", "semi;colon", std::string("nul\0byte", 8)};
     for (const auto &name : names) {
         SCOPED_TRACE(name);
         auto unquoted = UnquoteIdent(QuoteIdent(name));

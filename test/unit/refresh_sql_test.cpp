@@ -16,8 +16,8 @@ namespace {
 
 RefreshTarget PostTarget()
 {
-    return RefreshTarget{"public", "tv_post", "tviews_internal", "tv_post",
-                         "pk_post", {"pk_post", "id", "data"}};
+    return RefreshTarget{"public",  "tv_post", "tviews_internal",
+                         "tv_post", "pk_post", {"pk_post", "id", "data"}};
 }
 
 size_t CountOf(const std::string &text, const std::string &needle)
@@ -77,7 +77,8 @@ std::string Join(const std::vector<std::string> &parts)
 // Matches `<key> = ANY ($1)`, with the operator optionally schema-qualified.
 std::regex KeyFilter(const std::string &quoted_key)
 {
-    std::string escaped = std::regex_replace(quoted_key, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
+    std::string escaped =
+        std::regex_replace(quoted_key, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
     return std::regex(escaped + R"(\s*(=|OPERATOR\(pg_catalog\.=\))\s*ANY\s*\(\s*\$1\s*\))");
 }
 
@@ -160,8 +161,8 @@ TEST(RefreshSql, UpdateSkipsIdenticalRows)
 // UPDATE SET (a) = (x) is invalid SQL for one column; the ROW form works for any count.
 TEST(RefreshSql, SinglePayloadColumnIsStillValidSql)
 {
-    RefreshTarget target{"public", "tv_tag", "tviews_internal", "tv_tag", "pk_tag",
-                         {"pk_tag", "data"}};
+    RefreshTarget target{"public", "tv_tag", "tviews_internal",
+                         "tv_tag", "pk_tag", {"pk_tag", "data"}};
     const std::string ups = CteBody(KeyedRefreshSql(target), "ups");
     EXPECT_NE(ups.find("SET (\"data\") = ROW(EXCLUDED.\"data\")"), std::string::npos) << ups;
 }
@@ -199,9 +200,11 @@ TEST(RefreshSql, SingleKeyStatementFiltersByAScalarParameter)
 {
     const std::string single = SingleKeyRefreshSql(PostTarget());
     EXPECT_EQ(single.find("ANY"), std::string::npos) << single;
-    EXPECT_NE(CteBody(single, "src").find("\"pk_post\" OPERATOR(pg_catalog.=) $1"), std::string::npos)
+    EXPECT_NE(CteBody(single, "src").find("\"pk_post\" OPERATOR(pg_catalog.=) $1"),
+              std::string::npos)
         << single;
-    EXPECT_NE(CteBody(single, "del").find("OPERATOR(pg_catalog.=) $1"), std::string::npos) << single;
+    EXPECT_NE(CteBody(single, "del").find("OPERATOR(pg_catalog.=) $1"), std::string::npos)
+        << single;
     // Everything after the key filter is the keyed statement's.
     std::string keyed = KeyedRefreshSql(PostTarget());
     keyed = std::regex_replace(keyed, std::regex(R"(ANY \(\$1\))"), "$$1");
@@ -231,13 +234,14 @@ TEST(RefreshSql, ProvenUniqueKeySkipsTheDuplicateGuard)
 // Generated SQL runs under the caller's search_path: every object and function is qualified.
 TEST(RefreshSql, NamesAreSchemaQualified)
 {
-    for (const std::string &sql : {KeyedRefreshSql(PostTarget()), FullRefreshSql(PostTarget()),
-                                   OracleSql(PostTarget())}) {
+    for (const std::string &sql :
+         {KeyedRefreshSql(PostTarget()), FullRefreshSql(PostTarget()), OracleSql(PostTarget())}) {
         std::string rest = sql;
-        for (const std::string qualified : {"\"public\".\"tv_post\"", "\"tviews_internal\".\"tv_post\""})
-            rest = std::regex_replace(rest, std::regex(std::regex_replace(
-                                                qualified, std::regex(R"([.])"), R"(\.)")),
-                                      "<rel>");
+        for (const std::string qualified :
+             {"\"public\".\"tv_post\"", "\"tviews_internal\".\"tv_post\""})
+            rest = std::regex_replace(
+                rest, std::regex(std::regex_replace(qualified, std::regex(R"([.])"), R"(\.)")),
+                "<rel>");
         EXPECT_EQ(rest.find("tv_post"), std::string::npos) << sql;
         EXPECT_FALSE(std::regex_search(rest, std::regex(R"((^|[^.\w])count\()"))) << sql;
     }
@@ -245,9 +249,10 @@ TEST(RefreshSql, NamesAreSchemaQualified)
 
 TEST(RefreshSql, QuotesAwkwardIdentifiers)
 {
-    RefreshTarget target{"My Schema", "tv_Post\"s", "tviews_internal", "tv_Post\"s",
-                         "pk_Post\"s", {"pk_Post\"s", "Title", "da\"ta"}};
-    for (const std::string &sql : {KeyedRefreshSql(target), FullRefreshSql(target), OracleSql(target)}) {
+    RefreshTarget target{"My Schema",  "tv_Post\"s", "tviews_internal",
+                         "tv_Post\"s", "pk_Post\"s", {"pk_Post\"s", "Title", "da\"ta"}};
+    for (const std::string &sql :
+         {KeyedRefreshSql(target), FullRefreshSql(target), OracleSql(target)}) {
         EXPECT_NE(sql.find("\"My Schema\".\"tv_Post\"\"s\""), std::string::npos) << sql;
         EXPECT_NE(sql.find("\"Title\""), std::string::npos) << sql;
         EXPECT_NE(sql.find("\"da\"\"ta\""), std::string::npos) << sql;

@@ -33,12 +33,12 @@ struct SourcePlan {
 };
 
 struct LineageResult {
-    Oid root_relid;            // the relation the key column comes from
+    Oid root_relid;  // the relation the key column comes from
     AttrNumber root_attno;
-    bool key_may_be_null;      // the root sits on the nullable side of an outer join, or the
-                               // column allows nulls and WHERE does not reject them
-    int occurrences;           // base-relation occurrences in the whole tree
-    List *sources;             // SourcePlan *
+    bool key_may_be_null;  // the root sits on the nullable side of an outer join, or the
+                           // column allows nulls and WHERE does not reject them
+    int occurrences;       // base-relation occurrences in the whole tree
+    List *sources;         // SourcePlan *
 };
 
 // Derives lineage for a definition whose key column is `key`. Raises ERROR (0A000) when an

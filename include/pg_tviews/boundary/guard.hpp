@@ -29,7 +29,7 @@ namespace pg_tviews {
 
 // A PostgreSQL error, captured by PgCall(), travelling as a C++ exception.
 class PgError final : public std::exception {
-  public:
+   public:
     explicit PgError(ErrorData *edata) noexcept : edata_(edata) {}
     const char *what() const noexcept override
     {
@@ -37,7 +37,7 @@ class PgError final : public std::exception {
     }
     ErrorData *Release() noexcept { return std::exchange(edata_, nullptr); }
 
-  private:
+   private:
     ErrorData *edata_;  // palloc'd in the context that was current when the error was caught
 };
 
@@ -56,12 +56,14 @@ void RecordCxxException(const char *what, char *buffer, size_t size);
 
 // A C++ exception that carries its own SQLSTATE to the user.
 class TviewsError : public std::exception {
-  public:
-    TviewsError(int sqlstate, const char *message) noexcept : sqlstate_(sqlstate), message_(message) {}
+   public:
+    TviewsError(int sqlstate, const char *message) noexcept : sqlstate_(sqlstate), message_(message)
+    {
+    }
     const char *what() const noexcept override { return message_; }
     int Sqlstate() const noexcept { return sqlstate_; }
 
-  private:
+   private:
     int sqlstate_;
     const char *message_;  // a string literal
 };
@@ -129,11 +131,11 @@ auto GuardEntry(Fn &&fn) -> decltype(fn())
 }  // namespace pg_tviews
 
 // Declares the C symbol of a SQL-callable function whose body is GuardEntry(Body(fcinfo)).
-#define PG_TVIEWS_SQL_FUNCTION(name, body)                                  \
-    extern "C" {                                                            \
-    PG_FUNCTION_INFO_V1(name);                                              \
-    PGDLLEXPORT Datum name(PG_FUNCTION_ARGS)                                \
-    {                                                                       \
+#define PG_TVIEWS_SQL_FUNCTION(name, body)                                          \
+    extern "C" {                                                                    \
+    PG_FUNCTION_INFO_V1(name);                                                      \
+    PGDLLEXPORT Datum name(PG_FUNCTION_ARGS)                                        \
+    {                                                                               \
         return pg_tviews::GuardEntry([fcinfo]() -> Datum { return body(fcinfo); }); \
-    }                                                                       \
+    }                                                                               \
     }

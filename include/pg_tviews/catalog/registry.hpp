@@ -16,11 +16,11 @@ extern "C" {
 namespace pg_tviews {
 
 struct TviewEntry {
-    Oid relid;              // the tv_* table
+    Oid relid;  // the tv_* table
     char *schema_name;
     char *table_name;
     char *entity;
-    Oid definition_relid;   // the view holding the definition
+    Oid definition_relid;  // the view holding the definition
     char *definition_schema;
     char *definition_name;
     char *key_column;
@@ -29,14 +29,14 @@ struct TviewEntry {
     int16 key_typlen;
     bool key_typbyval;
     char key_typalign;
-    bool needs_key_locks;   // several base rows may feed one key: serialize refreshes per key
-    bool key_unique;        // proven at creation: the definition cannot repeat a key
-    Oid owner;              // refreshes run as the TVIEW's owner
-    int level;              // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
-    List *columns;          // char * names of the definition's columns, in order
-    List *mapped_links;     // SourceLink * of this TVIEW that reach keys through hops
-    SPIPlanPtr keyed_plan;  // prepared on first use: keys as an array
-    SPIPlanPtr single_plan; // one key (a cached generic plan)
+    bool needs_key_locks;    // several base rows may feed one key: serialize refreshes per key
+    bool key_unique;         // proven at creation: the definition cannot repeat a key
+    Oid owner;               // refreshes run as the TVIEW's owner
+    int level;               // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
+    List *columns;           // char * names of the definition's columns, in order
+    List *mapped_links;      // SourceLink * of this TVIEW that reach keys through hops
+    SPIPlanPtr keyed_plan;   // prepared on first use: keys as an array
+    SPIPlanPtr single_plan;  // one key (a cached generic plan)
     SPIPlanPtr full_plan;
 };
 
@@ -44,14 +44,14 @@ struct TviewEntry {
 struct SourceLink {
     TviewEntry *tview;
     Oid base_relid;
-    bool full;                // no path: any change recomputes the whole TVIEW
-    AttrNumber start_attno;   // column of the changed row that starts the path
+    bool full;               // no path: any change recomputes the whole TVIEW
+    AttrNumber start_attno;  // column of the changed row that starts the path
     Oid start_type;
     Oid start_collation;
     int16 start_typlen;
     bool start_typbyval;
     char start_typalign;
-    int path_no;              // distinguishes the paths of one TVIEW in path locks
+    int path_no;  // distinguishes the paths of one TVIEW in path locks
     // Statements indexed by input: [0] values as an array, [1] one scalar value.
     char *mapping_sql[2];        // nullptr when the start column holds the keys themselves
     SPIPlanPtr mapping_plan[2];  // prepared on first use

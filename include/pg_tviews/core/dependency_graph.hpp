@@ -9,7 +9,7 @@
 namespace pg_tviews::core {
 
 class DependencyGraph {
-  public:
+   public:
     using Node = uint32_t;  // a relation OID
 
     // `reader` reads `source` (a base table or another TVIEW's table).
@@ -23,7 +23,7 @@ class DependencyGraph {
     // A cycle through the graph as a list of nodes (first == last), or empty when acyclic.
     std::vector<Node> FindCycle() const;
 
-  private:
+   private:
     std::map<Node, std::vector<Node>> readers_;  // source -> readers
     std::map<Node, int> in_degree_;
 };

@@ -12,13 +12,13 @@
 namespace pg_tviews::core {
 
 struct RefreshTarget {
-    std::string table_schema;       // the tv_* table
+    std::string table_schema;  // the tv_* table
     std::string table_name;
     std::string definition_schema;  // the view holding the definition
     std::string definition_name;
-    std::string key_column;              // pk_<entity>
-    std::vector<std::string> columns;    // every column of the definition, key included, in order
-    bool key_unique = false;             // proven: the definition cannot repeat a key
+    std::string key_column;            // pk_<entity>
+    std::vector<std::string> columns;  // every column of the definition, key included, in order
+    bool key_unique = false;           // proven: the definition cannot repeat a key
 };
 
 // Statement with $1 = array of keys: recomputes exactly those keys. Returns one row

@@ -10,17 +10,17 @@ extern "C" {
 namespace pg_tviews {
 
 struct CreateRequest {
-    RangeVar *target;          // tv_* name, possibly schema-qualified
-    Query *query;              // analyzed definition (copied before use)
-    List *column_names;        // CTAS column list, or NIL
+    RangeVar *target;    // tv_* name, possibly schema-qualified
+    Query *query;        // analyzed definition (copied before use)
+    List *column_names;  // CTAS column list, or NIL
     bool if_not_exists;
     const char *tablespace;    // or nullptr
     const char *options_json;  // jsonb text of the options object
 };
 
 struct CreateResult {
-    Oid relid;      // InvalidOid when IF NOT EXISTS skipped an existing relation
-    uint64 rows;    // rows the TVIEW was populated with
+    Oid relid;    // InvalidOid when IF NOT EXISTS skipped an existing relation
+    uint64 rows;  // rows the TVIEW was populated with
 };
 
 // Analyzes, creates, populates and registers a TVIEW. Everything happens in the caller's
