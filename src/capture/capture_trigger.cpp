@@ -66,7 +66,10 @@ void QueueMappedKeys(SourceLink *link, const StartValues *values)
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     if (link->mapping_plan[scalar] == nullptr) {
         Oid type = scalar ? link->start_type : get_array_type(link->start_type);
-        SPIPlanPtr plan = SPI_prepare(link->mapping_sql[scalar], 1, &type);
+        // Index-driven semi-joins over a handful of values: a generic plan serves every size, where
+        // the default would plan each array anew.
+        SPIPlanPtr plan =
+            SPI_prepare_cursor(link->mapping_sql[scalar], 1, &type, CURSOR_OPT_GENERIC_PLAN);
         if (plan == nullptr)
             elog(ERROR, "could not prepare lineage mapping for TVIEW \"%s\": %s",
                  link->tview->table_name, SPI_result_code_string(SPI_result));

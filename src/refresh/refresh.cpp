@@ -166,7 +166,10 @@ void LockReadPaths(TviewEntry *tview, Datum keys, bool scalar)
         auto *link = static_cast<SourceLink *>(lfirst(lc));
         if (link->reverse_plan[scalar] == nullptr) {
             Oid type = scalar ? tview->key_type : get_array_type(tview->key_type);
-            SPIPlanPtr plan = SPI_prepare(link->reverse_sql[scalar], 1, &type);
+            // Index-driven semi-joins over a handful of values: a generic plan serves every size,
+            // where the default would plan each array anew.
+            SPIPlanPtr plan =
+                SPI_prepare_cursor(link->reverse_sql[scalar], 1, &type, CURSOR_OPT_GENERIC_PLAN);
             if (plan == nullptr)
                 elog(ERROR, "could not prepare lineage reverse mapping for TVIEW \"%s\"",
                      tview->table_name);
