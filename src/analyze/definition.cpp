@@ -13,6 +13,7 @@ extern "C" {
 #include "catalog/pg_index.h"
 #include "catalog/pg_proc.h"
 #include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
@@ -231,6 +232,89 @@ TargetEntry *FindKeyEntry(const Query *query, const char *key_column)
     return key;
 }
 
+// Top-level `a.x = b.y` conjuncts of WHERE and of inner and left join conditions.
+void TopLevelEqualities(Node *node, List **equalities)
+{
+    if (node == nullptr) return;
+    if (IsA(node, FromExpr)) {
+        auto *from = castNode(FromExpr, node);
+        List *conjuncts = make_ands_implicit(reinterpret_cast<Expr *>(from->quals));
+        *equalities = list_concat(*equalities, conjuncts);
+        ListCell *lc;
+        foreach (lc, from->fromlist)
+            TopLevelEqualities(static_cast<Node *>(lfirst(lc)), equalities);
+    } else if (IsA(node, JoinExpr)) {
+        auto *join = castNode(JoinExpr, node);
+        if (join->jointype == JOIN_INNER || join->jointype == JOIN_LEFT)
+            *equalities =
+                list_concat(*equalities, make_ands_implicit(reinterpret_cast<Expr *>(join->quals)));
+        TopLevelEqualities(join->larg, equalities);
+        TopLevelEqualities(join->rarg, equalities);
+    }
+}
+
+// True when joining the other top-level tables cannot repeat a root row: starting from the root,
+// each table is joined on one of its own unique columns to a table already reached (a parent,
+// many-to-one). Sublinks never multiply rows; subqueries and functions in FROM are not proven.
+bool JoinsAreManyToOne(const Query *query, Index root)
+{
+    int count = list_length(query->rtable);
+    auto *reached = static_cast<bool *>(palloc0(sizeof(bool) * (count + 1)));
+    reached[root] = true;
+    List *equalities = NIL;
+    TopLevelEqualities(reinterpret_cast<Node *>(query->jointree), &equalities);
+    for (bool grew = true; grew;) {
+        grew = false;
+        ListCell *lc;
+        foreach (lc, equalities) {
+            Node *conjunct = static_cast<Node *>(lfirst(lc));
+            if (!IsA(conjunct, OpExpr) || list_length(castNode(OpExpr, conjunct)->args) != 2)
+                continue;
+            auto *op = castNode(OpExpr, conjunct);
+            Node *sides[2] = {strip_implicit_coercions(static_cast<Node *>(linitial(op->args))),
+                              strip_implicit_coercions(static_cast<Node *>(lsecond(op->args)))};
+            if (!IsA(sides[0], Var) || !IsA(sides[1], Var) ||
+                !op_mergejoinable(op->opno, exprType(sides[0])))
+                continue;
+            for (int i = 0; i < 2; i++) {
+                auto *child = castNode(Var, sides[i]);
+                auto *parent = castNode(Var, sides[1 - i]);
+                if (child->varlevelsup != 0 || parent->varlevelsup != 0 || reached[child->varno] ||
+                    !reached[parent->varno])
+                    continue;
+                RangeTblEntry *rte = rt_fetch(child->varno, query->rtable);
+                if (rte->rtekind == RTE_RELATION && ColumnIsUnique(rte->relid, child->varattno)) {
+                    reached[child->varno] = true;
+                    grew = true;
+                }
+            }
+        }
+    }
+    Index rti = 0;
+    ListCell *lc;
+    foreach (lc, query->rtable) {
+        auto *rte = static_cast<RangeTblEntry *>(lfirst(lc));
+        rti++;
+        if (rte->rtekind == RTE_JOIN || (rte->rtekind == RTE_RELATION && !rte->inFromCl)) continue;
+        if (!reached[rti]) return false;
+    }
+    return true;
+}
+
+Node *StripKey(const TargetEntry *key)
+{
+    return strip_implicit_coercions(reinterpret_cast<Node *>(key->expr));
+}
+
+// The key is a column of a table listed in the top-level FROM (not of a view or subquery).
+bool KeyVarIsTopLevel(const Query *query, const TargetEntry *key)
+{
+    Node *expr = StripKey(key);
+    if (!IsA(expr, Var) || castNode(Var, expr)->varlevelsup != 0) return false;
+    RangeTblEntry *rte = rt_fetch(castNode(Var, expr)->varno, query->rtable);
+    return rte->rtekind == RTE_RELATION && rte->relkind == RELKIND_RELATION;
+}
+
 const char *QualifiedRelationName(Oid relid)
 {
     return quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
@@ -305,7 +389,9 @@ DefinitionPlan *AnalyzeDefinition(Query *query, const char *key_column,
     else if (query->hasDistinctOn)
         plan->key_unique = list_length(query->distinctClause) == 1;
     else
-        plan->key_unique = single_table && query->distinctClause == NIL && root_unique;
+        plan->key_unique = query->distinctClause == NIL && root_unique &&
+                           KeyVarIsTopLevel(query, key) &&
+                           JoinsAreManyToOne(query, castNode(Var, StripKey(key))->varno);
     // One base row per key, and nothing else read, needs no key locks: the base row's own lock
     // serializes writers. Anything more can feed one key from rows locked by different writers.
     plan->needs_key_locks =
