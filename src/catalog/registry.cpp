@@ -397,6 +397,34 @@ char *TviewReadingView(Oid view_relid)
     return tview;
 }
 
+char *TviewUsingColumn(Oid relid, const char *column)
+{
+    if (!OidIsValid(get_namespace_oid("tviews_internal", true))) return nullptr;
+    const char *sql =
+        "SELECT s.tview::pg_catalog.text FROM tviews_internal.source s"
+        " WHERE (s.base = $1 AND ($2 = ANY (s.columns_read) OR s.start_column = $2))"
+        "    OR EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(s.hop_relations),"
+        "                 pg_catalog.unnest(s.hop_match), pg_catalog.unnest(s.hop_output))"
+        "                 AS h(relation, match, output)"
+        "                WHERE h.relation = $1 AND $2 IN (h.match, h.output))"
+        " UNION SELECT t.tview::pg_catalog.text FROM tviews_internal.tview t WHERE t.tview = $1"
+        " ORDER BY 1 LIMIT 1";
+    Oid types[2] = {OIDOID, NAMEOID};
+    Datum values[2] = {ObjectIdGetDatum(relid),
+                       DirectFunctionCall1(namein, CStringGetDatum(column))};
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (SPI_execute_with_args(sql, 2, types, values, nullptr, true, 1) != SPI_OK_SELECT)
+        elog(ERROR, "could not read the pg_tviews catalog");
+    char *tview = nullptr;
+    if (SPI_processed > 0) {
+        char *name = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+        tview = static_cast<char *>(SPI_palloc(strlen(name) + 1));
+        strcpy(tview, name);
+    }
+    SPI_finish();
+    return tview;
+}
+
 void RegistryInvalidate()
 {
     stale = true;

@@ -111,6 +111,24 @@ void RefuseReplacingViewReadByTview(Node *statement)
                         errhint("Drop the TVIEW, replace the view, then create the TVIEW again.")));
 }
 
+// The catalog names the columns lineage reads; renaming one would detach it from its TVIEWs.
+void RefuseRenamingColumnsTviewsUse(Node *statement)
+{
+    if (!IsA(statement, RenameStmt)) return;
+    auto *rename = castNode(RenameStmt, statement);
+    if (rename->renameType != OBJECT_COLUMN || rename->relation == nullptr) return;
+    Oid relid = RangeVarGetRelid(rename->relation, NoLock, true);
+    if (!OidIsValid(relid) || !ExtensionInstalled()) return;
+    char *tview = TviewUsingColumn(relid, rename->subname);
+    if (tview != nullptr)
+        ereport(ERROR,
+                (errcode(ERRCODE_DEPENDENT_OBJECTS_STILL_EXIST),
+                 errmsg("cannot rename column \"%s\" of \"%s\" because TVIEW \"%s\" uses it",
+                        rename->subname, rename->relation->relname, tview),
+                 errdetail("The TVIEW's lineage names the columns it reads."),
+                 errhint("Drop the TVIEW, rename the column, then create the TVIEW again.")));
+}
+
 void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                       ProcessUtilityContext context, ParamListInfo params,
                       QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
@@ -123,6 +141,7 @@ void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_on
         }
         RefuseExplainAnalyzeOfTview(statement);
         RefuseReplacingViewReadByTview(statement);
+        RefuseRenamingColumnsTviewsUse(statement);
         if (previous_utility != nullptr)
             previous_utility(pstmt, query_string, read_only_tree, context, params, query_env, dest,
                              qc);

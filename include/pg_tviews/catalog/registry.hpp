@@ -76,6 +76,10 @@ TviewEntry *RegistryResolve(const char *name);
 // A TVIEW whose definition reads the view (directly or through other views), or nullptr.
 char *TviewReadingView(Oid view_relid);
 
+// A TVIEW that reads column `column` of `relid` (as a base or hop table), or whose own table is
+// `relid`; nullptr when none.
+char *TviewUsingColumn(Oid relid, const char *column);
+
 // Marks the cache stale now (after our own catalog writes, before the invalidation arrives).
 void RegistryInvalidate();
 
