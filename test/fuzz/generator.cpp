@@ -1,5 +1,6 @@
-// Choosing writes, and composing single statements into DO blocks, multi-statement query
-// strings, EXPLAIN ANALYZE, procedure calls with transaction control, and failing writes.
+// Composing single statements into DO blocks, multi-statement query strings, EXPLAIN ANALYZE
+// and procedure calls with transaction control; and the items workload's choice of writes and
+// failing writes.
 #include "generator.hpp"
 
 #include <string>
@@ -10,37 +11,37 @@
 
 namespace fuzz {
 
-Statement Generator::SimpleWrite()
+Statement ItemsGenerator::SimpleWrite()
 {
-    using Make = Statement (Generator::*)();
+    using Make = Statement (ItemsGenerator::*)();
     struct Choice {
         Make make;
         int weight;
     };
     static const std::vector<Choice> choices{
         // Inserts outweigh deletes so that tables stay populated; TRUNCATE is rare.
-        {&Generator::InsertItems, 45},
-        {&Generator::InsertGroups, 12},
-        {&Generator::InsertReviews, 10},
-        {&Generator::InsertItemsFromSelect, 9},
-        {&Generator::InsertReviewsForItems, 18},
-        {&Generator::UpdateItems, 60},
-        {&Generator::UpdateUnreadItemColumns, 9},
-        {&Generator::UpdateGroups, 15},
-        {&Generator::UpdateReviews, 15},
-        {&Generator::DeleteItems, 15},
-        {&Generator::DeleteGroups, 4},
-        {&Generator::DeleteReviews, 8},
-        {&Generator::UpsertItems, 21},
-        {&Generator::UpsertGroups, 6},
-        {&Generator::UpsertReviews, 6},
-        {&Generator::MergeItems, 15},
-        {&Generator::MergeGroupsFromItems, 3},
-        {&Generator::WritableCte, 15},
-        {&Generator::CopyRows, 9},
-        {&Generator::Truncate, 1},
-        {&Generator::UpdateItemsFromGroups, 5},
-        {&Generator::DeleteReviewsUsingItems, 3},
+        {&ItemsGenerator::InsertItems, 45},
+        {&ItemsGenerator::InsertGroups, 12},
+        {&ItemsGenerator::InsertReviews, 10},
+        {&ItemsGenerator::InsertItemsFromSelect, 9},
+        {&ItemsGenerator::InsertReviewsForItems, 18},
+        {&ItemsGenerator::UpdateItems, 60},
+        {&ItemsGenerator::UpdateUnreadItemColumns, 9},
+        {&ItemsGenerator::UpdateGroups, 15},
+        {&ItemsGenerator::UpdateReviews, 15},
+        {&ItemsGenerator::DeleteItems, 15},
+        {&ItemsGenerator::DeleteGroups, 4},
+        {&ItemsGenerator::DeleteReviews, 8},
+        {&ItemsGenerator::UpsertItems, 21},
+        {&ItemsGenerator::UpsertGroups, 6},
+        {&ItemsGenerator::UpsertReviews, 6},
+        {&ItemsGenerator::MergeItems, 15},
+        {&ItemsGenerator::MergeGroupsFromItems, 3},
+        {&ItemsGenerator::WritableCte, 15},
+        {&ItemsGenerator::CopyRows, 9},
+        {&ItemsGenerator::Truncate, 1},
+        {&ItemsGenerator::UpdateItemsFromGroups, 5},
+        {&ItemsGenerator::DeleteReviewsUsingItems, 3},
     };
     std::vector<int> weights;
     for (const auto &choice : choices) weights.push_back(choice.weight);
@@ -109,7 +110,7 @@ Statement Generator::MultiStatement()
     return combined;
 }
 
-Statement Generator::AlterUnreadColumn()
+Statement ItemsGenerator::AlterUnreadColumn()
 {
     // DDL on a column no TVIEW reads: capture must keep working with the changed row type.
     Statement statement{
@@ -158,11 +159,11 @@ Statement Generator::ProcedureWithCommits()
                                                                : rng_.Percent(50) ? "'rollback'"
                                                                                   : "'none'");
     }
-    call.sql = "CALL fuzz.run_steps(ARRAY[" + steps + "], ARRAY[" + endings + "])";
+    call.sql = "CALL " + schema_ + ".run_steps(ARRAY[" + steps + "], ARRAY[" + endings + "])";
     return call;
 }
 
-Statement Generator::FailingWrite()
+Statement ItemsGenerator::FailingWrite()
 {
     Statement statement;
     statement.must_fail = true;

@@ -1,5 +1,14 @@
-// Random data-changing statements over the fuzzer's base tables.
+// Random data-changing statements.
+//
+// Generator composes a workload's single writes into DO blocks, multi-statement query strings,
+// EXPLAIN ANALYZE and procedure calls with transaction control (generator.cpp). Each workload
+// derives from it with its own single writes and failing writes: ItemsGenerator (the "items"
+// workload, generator.cpp and generator_dml.cpp) and LineageGenerator (the "lineage" workload,
+// generator_lineage.hpp).
 #pragma once
+
+#include <string>
+#include <utility>
 
 #include "rng.hpp"
 #include "statement.hpp"
@@ -8,25 +17,48 @@ namespace fuzz {
 
 class Generator {
    public:
-    explicit Generator(Rng &rng) : rng_(rng) {}
+    // schema names the workload's schema, where the procedure run_steps lives.
+    Generator(Rng &rng, std::string schema) : rng_(rng), schema_(std::move(schema)) {}
+    virtual ~Generator() = default;
+    Generator(const Generator &) = delete;
+    Generator &operator=(const Generator &) = delete;
 
-    // A random write: INSERT, UPDATE, DELETE, upsert, MERGE, writable CTE, COPY, TRUNCATE,
-    // now and then several of them in a DO block or in one query string, or DDL.
+    // A random write: a single write, now and then several of them in a DO block or in one
+    // query string, under EXPLAIN ANALYZE, or DDL on a column no TVIEW reads.
     Statement Write();
     // A write that always fails, most of them after changing some rows.
-    Statement FailingWrite();
+    virtual Statement FailingWrite() = 0;
     // CALL of a procedure that commits and rolls back between writes; outside transactions only.
     Statement ProcedureWithCommits();
 
-   private:
-    // Composition (generator.cpp).
-    Statement SimpleWrite();       // one statement on one table (or a writable CTE)
+   protected:
+    // One statement of the workload (INSERT, UPDATE, DELETE, upsert, MERGE, writable CTE, COPY,
+    // TRUNCATE).
+    virtual Statement SimpleWrite() = 0;
+    // ALTER TABLE adding or dropping a column no TVIEW reads.
+    virtual Statement AlterUnreadColumn() = 0;
+
     Statement WriteWithoutCopy();  // SimpleWrite() that can be embedded in other SQL
     Statement ProceduralBlock();
     Statement MultiStatement();
     Statement ExplainAnalyze();
-    Statement AlterUnreadColumn();
 
+    Rng &rng_;
+    std::string schema_;
+};
+
+// The "items" workload: tb_item, tb_group, tb_review in schema fuzz.
+class ItemsGenerator : public Generator {
+   public:
+    explicit ItemsGenerator(Rng &rng) : Generator(rng, "fuzz") {}
+
+    Statement FailingWrite() override;
+
+   protected:
+    Statement SimpleWrite() override;
+    Statement AlterUnreadColumn() override;
+
+   private:
     // Single statements (generator_dml.cpp).
     Statement InsertItems();
     Statement InsertGroups();
@@ -56,8 +88,6 @@ class Generator {
     std::string ReviewPredicate();
     std::string ItemAssignment(const std::string &column);
     std::string ItemKeyList(int count);
-
-    Rng &rng_;
 };
 
 }  // namespace fuzz

@@ -1,5 +1,5 @@
-// Single statements on the base tables: inserts, updates, deletes, upserts, MERGE, writable
-// CTEs, COPY and TRUNCATE, with their predicates and SET expressions.
+// The items workload's single statements on its base tables: inserts, updates, deletes,
+// upserts, MERGE, writable CTEs, COPY and TRUNCATE, with their predicates and SET expressions.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -10,7 +10,7 @@
 
 namespace fuzz {
 
-std::string Generator::ItemKeyList(int count)
+std::string ItemsGenerator::ItemKeyList(int count)
 {
     std::string out;
     for (int i = 0; i < count; i++) {
@@ -21,7 +21,7 @@ std::string Generator::ItemKeyList(int count)
     return out;
 }
 
-std::string Generator::ItemPredicate()
+std::string ItemsGenerator::ItemPredicate()
 {
     switch (rng_.Int(0, 13)) {
         case 0:
@@ -60,7 +60,7 @@ std::string Generator::ItemPredicate()
     }
 }
 
-std::string Generator::GroupPredicate()
+std::string ItemsGenerator::GroupPredicate()
 {
     switch (rng_.Int(0, 6)) {
         case 0:
@@ -79,7 +79,7 @@ std::string Generator::GroupPredicate()
     }
 }
 
-std::string Generator::ReviewPredicate()
+std::string ItemsGenerator::ReviewPredicate()
 {
     switch (rng_.Int(0, 5)) {
         case 0:
@@ -96,7 +96,7 @@ std::string Generator::ReviewPredicate()
     }
 }
 
-std::string Generator::ItemAssignment(const std::string &column)
+std::string ItemsGenerator::ItemAssignment(const std::string &column)
 {
     std::string value;
     if (column == "pk_item") {
@@ -175,7 +175,7 @@ std::string Generator::ItemAssignment(const std::string &column)
     return column + " = " + value;
 }
 
-Statement Generator::InsertItems()
+Statement ItemsGenerator::InsertItems()
 {
     int rows = rng_.Percent(50) ? 1 : rng_.Int(2, 4);
     return Statement{"INSERT INTO fuzz.tb_item " + std::string(kItemColumns) + " VALUES " +
@@ -183,21 +183,21 @@ Statement Generator::InsertItems()
                      {sqlstate::kUniqueViolation}};
 }
 
-Statement Generator::InsertGroups()
+Statement ItemsGenerator::InsertGroups()
 {
     return Statement{"INSERT INTO fuzz.tb_group " + std::string(kGroupColumns) + " VALUES " +
                          ValuesRows(rng_, rng_.Int(1, 2), kMaxGroup, true, GroupRow),
                      {sqlstate::kUniqueViolation}};
 }
 
-Statement Generator::InsertReviews()
+Statement ItemsGenerator::InsertReviews()
 {
     return Statement{"INSERT INTO fuzz.tb_review " + std::string(kReviewColumns) + " VALUES " +
                          ValuesRows(rng_, rng_.Int(1, 3), kMaxReview, true, ReviewRow),
                      {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
 
-Statement Generator::InsertReviewsForItems()
+Statement ItemsGenerator::InsertReviewsForItems()
 {
     // Reviews of items that exist, so that most of them pass the foreign key.
     const std::string salt = std::to_string(rng_.Int(0, kMaxReview - 1));
@@ -211,7 +211,7 @@ Statement Generator::InsertReviewsForItems()
                      {}};
 }
 
-Statement Generator::InsertItemsFromSelect()
+Statement ItemsGenerator::InsertItemsFromSelect()
 {
     const std::string key = ShiftedItemKey(NonZeroDelta(rng_));
     const std::string predicate = ItemPredicate();
@@ -222,7 +222,7 @@ Statement Generator::InsertItemsFromSelect()
                      {}};
 }
 
-Statement Generator::UpdateItems()
+Statement ItemsGenerator::UpdateItems()
 {
     static const std::vector<std::string> columns{"pk_item", "fk_group", "name", "price",
                                                   "qty",     "active",   "tags", "note"};
@@ -244,14 +244,14 @@ Statement Generator::UpdateItems()
                      {sqlstate::kUniqueViolation}};
 }
 
-Statement Generator::UpdateUnreadItemColumns()
+Statement ItemsGenerator::UpdateUnreadItemColumns()
 {
     // note is read by no TVIEW: such updates must change nothing (and cost nothing).
     const std::string note = Note(rng_).Sql();
     return Statement{"UPDATE fuzz.tb_item SET note = " + note + " WHERE " + ItemPredicate(), {}};
 }
 
-Statement Generator::UpdateGroups()
+Statement ItemsGenerator::UpdateGroups()
 {
     std::string set;
     switch (rng_.Int(0, 5)) {
@@ -279,7 +279,7 @@ Statement Generator::UpdateGroups()
                      {sqlstate::kUniqueViolation}};
 }
 
-Statement Generator::UpdateReviews()
+Statement ItemsGenerator::UpdateReviews()
 {
     std::string set;
     switch (rng_.Int(0, 3)) {
@@ -301,7 +301,7 @@ Statement Generator::UpdateReviews()
                      {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
 
-Statement Generator::DeleteItems()
+Statement ItemsGenerator::DeleteItems()
 {
     // Mostly a few keys: wide deletes would keep the table nearly empty.
     std::string predicate =
@@ -309,7 +309,7 @@ Statement Generator::DeleteItems()
     return Statement{"DELETE FROM fuzz.tb_item WHERE " + predicate, {}};
 }
 
-Statement Generator::UpdateItemsFromGroups()
+Statement ItemsGenerator::UpdateItemsFromGroups()
 {
     // A join with at most one group per item: every updated row gets one well-defined value.
     return Statement{
@@ -320,7 +320,7 @@ Statement Generator::UpdateItemsFromGroups()
         {}};
 }
 
-Statement Generator::DeleteReviewsUsingItems()
+Statement ItemsGenerator::DeleteReviewsUsingItems()
 {
     return Statement{
         "DELETE FROM fuzz.tb_review r USING fuzz.tb_item i WHERE r.fk_item = "
@@ -329,17 +329,17 @@ Statement Generator::DeleteReviewsUsingItems()
         {}};
 }
 
-Statement Generator::DeleteGroups()
+Statement ItemsGenerator::DeleteGroups()
 {
     return Statement{"DELETE FROM fuzz.tb_group WHERE " + GroupPredicate(), {}};
 }
 
-Statement Generator::DeleteReviews()
+Statement ItemsGenerator::DeleteReviews()
 {
     return Statement{"DELETE FROM fuzz.tb_review WHERE " + ReviewPredicate(), {}};
 }
 
-Statement Generator::UpsertItems()
+Statement ItemsGenerator::UpsertItems()
 {
     int rows = rng_.Int(1, 4);
     // Repeated keys make DO UPDATE fail with cardinality_violation; keep them rare.
@@ -368,7 +368,7 @@ Statement Generator::UpsertItems()
                      {sqlstate::kCardinalityViolation}};
 }
 
-Statement Generator::UpsertGroups()
+Statement ItemsGenerator::UpsertGroups()
 {
     return Statement{"INSERT INTO fuzz.tb_group AS g " + std::string(kGroupColumns) + " VALUES " +
                          ValuesRows(rng_, rng_.Int(1, 2), kMaxGroup, false, GroupRow) +
@@ -377,7 +377,7 @@ Statement Generator::UpsertGroups()
                      {sqlstate::kUniqueViolation}};
 }
 
-Statement Generator::UpsertReviews()
+Statement ItemsGenerator::UpsertReviews()
 {
     const std::string values = ValuesRows(rng_, rng_.Int(1, 3), kMaxReview, false, ReviewRow);
     const char *action = rng_.Percent(50) ? "DO NOTHING"
@@ -388,7 +388,7 @@ Statement Generator::UpsertReviews()
                      {sqlstate::kForeignKeyViolation}};
 }
 
-Statement Generator::MergeItems()
+Statement ItemsGenerator::MergeItems()
 {
     std::string source;
     int rows = rng_.Int(1, 4);
@@ -417,7 +417,7 @@ Statement Generator::MergeItems()
     return Statement{sql, {sqlstate::kCardinalityViolation, sqlstate::kUniqueViolation}};
 }
 
-Statement Generator::MergeGroupsFromItems()
+Statement ItemsGenerator::MergeGroupsFromItems()
 {
     return Statement{
         "MERGE INTO fuzz.tb_group g USING (SELECT fk_group, count(*) AS c FROM fuzz.tb_item "
@@ -429,7 +429,7 @@ Statement Generator::MergeGroupsFromItems()
         {}};
 }
 
-Statement Generator::WritableCte()
+Statement ItemsGenerator::WritableCte()
 {
     switch (rng_.Int(0, 3)) {
         case 0: {
@@ -469,7 +469,7 @@ Statement Generator::WritableCte()
     }
 }
 
-Statement Generator::CopyRows()
+Statement ItemsGenerator::CopyRows()
 {
     Statement statement;
     std::string data;
@@ -496,7 +496,7 @@ Statement Generator::CopyRows()
     return statement;
 }
 
-Statement Generator::Truncate()
+Statement ItemsGenerator::Truncate()
 {
     static const std::vector<std::string> targets{
         "fuzz.tb_review", "fuzz.tb_group", "fuzz.tb_item CASCADE", "fuzz.tb_item, fuzz.tb_review",

@@ -1,6 +1,7 @@
 // tviews_fuzz: a seeded differential fuzzer for pg_tviews.
 //
-// It builds its own schema with base tables and TVIEWs (schema.cpp), runs a reproducible random
+// It builds its own schema with base tables and TVIEWs (schema.cpp for --workload items, the
+// default; schema_lineage.cpp for --workload lineage; scenario.hpp), runs a reproducible random
 // workload of writes in autocommit statements and transactions with savepoints
 // (generator*.cpp, workload.cpp), and after every statement compares each TVIEW with its
 // definition evaluated from the fuzzer's own copy of the text (oracle.cpp), in the writing
@@ -12,6 +13,7 @@
 // Exit status: 0 no divergence, 1 divergence, 2 unexpected SQL error, 3 usage error.
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +21,7 @@
 #include "options.hpp"
 #include "oracle.hpp"
 #include "rng.hpp"
+#include "scenario.hpp"
 #include "schema.hpp"
 #include "sql_log.hpp"
 #include "values.hpp"
@@ -49,17 +52,17 @@ void MustRun(fuzz::Connection &connection, fuzz::SqlLog &log, std::uint64_t seed
 }
 
 // Builds the schema and its TVIEWs; returns the TVIEWs the oracle checks.
-std::vector<fuzz::TviewDef> Setup(fuzz::Connection &connection, fuzz::SqlLog &log, fuzz::Rng &rng,
-                                  std::uint64_t seed)
+std::vector<fuzz::TviewDef> Setup(const fuzz::Scenario &scenario, fuzz::Connection &connection,
+                                  fuzz::SqlLog &log, fuzz::Rng &rng, std::uint64_t seed)
 {
     // A prepared transaction left by an interrupted run would block DROP SCHEMA.
     for (const auto &row : connection.Query(
              "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'tviews_fuzz_%' AND database = "
              "current_database()"))
         connection.Execute("ROLLBACK PREPARED " + fuzz::Quote(*row.at(0)));
-    for (const auto &sql : fuzz::BaseTableStatements(rng)) MustRun(connection, log, seed, sql);
+    for (const auto &sql : scenario.base_statements(rng)) MustRun(connection, log, seed, sql);
     std::vector<fuzz::TviewDef> created;
-    for (const auto &tview : fuzz::Tviews()) {
+    for (const auto &tview : scenario.tviews()) {
         const std::string sql = fuzz::CreateTviewStatement(tview);
         fuzz::Outcome outcome = connection.Execute(sql);
         if (outcome.ok) {
@@ -73,6 +76,7 @@ std::vector<fuzz::TviewDef> Setup(fuzz::Connection &connection, fuzz::SqlLog &lo
             throw SetupError(seed, sql, outcome);
         }
     }
+    for (const auto &sql : scenario.after_tviews()) MustRun(connection, log, seed, sql);
     return created;
 }
 
@@ -95,6 +99,9 @@ int main(int argc, char **argv)
     if (!options)
         return kExitUsage;
     const auto start = std::chrono::steady_clock::now();
+    const fuzz::Scenario *scenario = fuzz::FindScenario(options->workload);
+    if (scenario == nullptr)
+        return kExitUsage;
     fuzz::Rng rng(options->seed);
     try {
         fuzz::Connection main_session(*options, "main");
@@ -110,26 +117,30 @@ int main(int argc, char **argv)
             MustRun(main_session, log, options->seed,
                     "SET pg_tviews.max_key_locks = " + std::to_string(rng.Int(1, 4)));
         Configure(observer, "5s");
-        const std::vector<fuzz::TviewDef> tviews = Setup(main_session, log, rng, options->seed);
+        const std::vector<fuzz::TviewDef> tviews =
+            Setup(*scenario, main_session, log, rng, options->seed);
 
         fuzz::Oracle oracle(tviews);
-        fuzz::Workload workload(*options, rng, main_session, observer, oracle, log);
+        std::unique_ptr<fuzz::Generator> generator = scenario->make_generator(rng);
+        fuzz::Workload workload(*options, *scenario, *generator, rng, main_session, observer,
+                                oracle, log);
         if (std::stoi(*main_session.Query("SHOW max_prepared_transactions").at(0).at(0)) > 0)
             workload.EnableTwoPhaseCommit();
         // Every statement names its schema; the extension must not depend on search_path.
         if (rng.Percent(40))
             MustRun(main_session, log, options->seed,
-                    "SET search_path = " + rng.Pick(std::vector<std::string>{
-                                               "fuzz", "pg_catalog", "fuzz, public", "''"}));
+                    "SET search_path = " + rng.Pick(scenario->search_paths));
         workload.Run();
 
         if (options->verbose)
             std::fprintf(stderr, "fuzz: outcomes: %s\n", workload.OutcomeSummary().c_str());
         const double seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        std::printf("fuzz: seed %llu, %ld statements, %ld oracle checks, 0 divergences, %.1fs\n",
-                    static_cast<unsigned long long>(options->seed), workload.executed(),
-                    oracle.checks(), seconds);
+        std::printf(
+            "fuzz: seed %llu, %s workload, %zu TVIEWs, %ld statements, %ld oracle checks, 0 "
+            "divergences, %.1fs\n",
+            static_cast<unsigned long long>(options->seed), scenario->name.c_str(), tviews.size(),
+            workload.executed(), oracle.checks(), seconds);
         return 0;
     } catch (const fuzz::DivergenceFound &divergence) {
         std::fprintf(stderr, "%s", divergence.what());

@@ -12,9 +12,12 @@ void PrintUsage()
 {
     std::fprintf(stderr,
                  "usage: tviews_fuzz --host H --port P --dbname D [--user U] --seed S "
-                 "--statements N [--verbose] [--sql-log FILE]\n"
-                 "  Runs N random statements against TVIEWs in schema \"fuzz\" (dropped and\n"
+                 "--statements N [--workload items|lineage] [--verbose] [--sql-log FILE]\n"
+                 "  Runs N random statements against TVIEWs in the workload's schema (dropped and\n"
                  "  recreated) and checks every TVIEW against its definition after each one.\n"
+                 "  --workload items (default): schema \"fuzz\", items, groups and reviews;\n"
+                 "  --workload lineage: schema \"lin\", companies, users, posts, comments and\n"
+                 "  tags under TVIEWs with joins, child arrays, aggregates and TVIEWs of TVIEWs.\n"
                  "  Exit status: 0 no divergence, 1 divergence, 2 unexpected SQL error,\n"
                  "  3 usage error. --sql-log writes every statement run as a psql script.\n");
 }
@@ -60,6 +63,12 @@ std::optional<Options> ParseOptions(int argc, char **argv)
             options.dbname = value;
         } else if (std::strcmp(arg, "--sql-log") == 0) {
             options.sql_log = value;
+        } else if (std::strcmp(arg, "--workload") == 0) {
+            if (std::strcmp(value, "items") != 0 && std::strcmp(value, "lineage") != 0) {
+                std::fprintf(stderr, "tviews_fuzz: --workload must be items or lineage\n");
+                return std::nullopt;
+            }
+            options.workload = value;
         } else if (std::strcmp(arg, "--user") == 0) {
             options.user = value;
         } else if (std::strcmp(arg, "--seed") == 0) {

@@ -16,6 +16,7 @@ struct Options {
     long statements = 0;
     bool verbose = false;
     std::optional<std::string> sql_log;  // --sql-log FILE
+    std::string workload = "items";      // --workload items|lineage (scenario.hpp)
 };
 
 // Parses argv; on a usage error prints the problem and the usage to stderr and returns nothing.

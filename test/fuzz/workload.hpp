@@ -13,6 +13,7 @@
 #include "options.hpp"
 #include "oracle.hpp"
 #include "rng.hpp"
+#include "scenario.hpp"
 #include "sql_log.hpp"
 
 namespace fuzz {
@@ -25,10 +26,10 @@ class DivergenceFound : public std::runtime_error {
 
 class Workload {
    public:
-    // main runs the workload; observer is a second session that checks what others see.
-    // Every statement run is appended to log.
-    Workload(const Options &options, Rng &rng, Connection &main, Connection &observer,
-             Oracle &oracle, SqlLog &log);
+    // main runs the scenario's statements from generator; observer is a second session that
+    // checks what others see. Every statement run is appended to log.
+    Workload(const Options &options, const Scenario &scenario, Generator &generator, Rng &rng,
+             Connection &main, Connection &observer, Oracle &oracle, SqlLog &log);
 
     // Ends some transactions with PREPARE TRANSACTION and COMMIT / ROLLBACK PREPARED (needs
     // max_prepared_transactions > 0 on the server).
@@ -49,18 +50,20 @@ class Workload {
     bool Step(const Statement &statement);
     bool Step(const std::string &sql, std::vector<std::string> allowed_errors = {});
     void CheckOutcome(const Statement &statement, const Outcome &outcome);
+    bool ExpectedRefreshFailure(const Outcome &outcome) const;
     void Verify(Connection &connection, const char *session, const Statement &statement);
     void RollbackToSavepoint(std::vector<std::string> &savepoints, std::size_t index);
     long Remaining() const { return options_.statements - executed_; }
     std::string Header(const char *what) const;
 
     const Options &options_;
+    const Scenario &scenario_;
     Rng &rng_;
     Connection &main_;
     Connection &observer_;
     Oracle &oracle_;
     SqlLog &log_;
-    Generator generator_;
+    Generator &generator_;
     History history_{30};
     long executed_ = 0;
     bool exclusive_lock_held_ = false;  // a TRUNCATE in the open transaction
