@@ -15,7 +15,8 @@
 #   ISOLATION_TESTS="a"   run only these isolation specs (basenames of test/isolation/specs/*.spec)
 #   FUZZ_SEED=N           run the fuzzer once with this seed (default: 20261122, plus a random
 #                         seed when CI is not "true")
-#   FUZZ_STATEMENTS=N     statements per fuzzer run (default 3000)
+#   FUZZ_STATEMENTS=N     statements per fuzzer run of the items workload (default 3000)
+#   FUZZ_LINEAGE_STATEMENTS=N  statements per fuzzer run of the lineage workload (default 5000)
 #   FUZZ_TIMEOUT=S        seconds before a fuzzer run counts as failed (default 300)
 #   FUZZ_PORT=P           port of the fuzzer's throwaway server (default 55439)
 set -euo pipefail
@@ -200,28 +201,32 @@ fuzz_seeds() {
     fi
 }
 
-# One fuzzer run against a fresh database; succeeds when the fuzzer exits 0.
+# One fuzzer run of one workload (items, lineage) against a fresh database; succeeds when the
+# fuzzer exits 0.
 fuzz_once() {
-    local dir="$1" port="$2" seed="$3" statements="$4" rc=0
+    local dir="$1" port="$2" seed="$3" statements="$4" workload="$5" rc=0 count_var
     PGOPTIONS='-c client_min_messages=warning' psql_at "$dir" "$port" postgres -q \
         -c 'DROP DATABASE IF EXISTS fuzz' -c 'CREATE DATABASE fuzz' </dev/null || return 1
     psql_at "$dir" "$port" fuzz -q -c 'CREATE EXTENSION pg_tviews' </dev/null || return 1
-    echo "fuzz: seed $seed, $statements statements"
+    echo "fuzz: $workload workload, seed $seed, $statements statements"
     PGUSER="$PG_USER" timeout "${FUZZ_TIMEOUT:-300}" "$ROOT/test/fuzz/build/tviews_fuzz" \
         --host "$dir" --port "$port" --dbname fuzz --seed "$seed" --statements "$statements" \
-        </dev/null || rc=$?
+        --workload "$workload" </dev/null || rc=$?
     if ((rc == 0)); then
-        echo "fuzz: seed $seed ok"
+        echo "fuzz: $workload workload, seed $seed ok"
         return 0
     fi
-    ((rc == 124)) && echo "fuzz: seed $seed timed out after ${FUZZ_TIMEOUT:-300}s"
-    echo "fuzz: seed $seed FAILED (exit $rc); reproduce with: FUZZ_SEED=$seed FUZZ_STATEMENTS=$statements bash scripts/test.sh fuzz"
+    ((rc == 124)) && echo "fuzz: $workload workload, seed $seed timed out after ${FUZZ_TIMEOUT:-300}s"
+    count_var=FUZZ_STATEMENTS
+    [[ "$workload" == lineage ]] && count_var=FUZZ_LINEAGE_STATEMENTS
+    echo "fuzz: $workload workload, seed $seed FAILED (exit $rc); reproduce with: FUZZ_SEED=$seed $count_var=$statements bash scripts/test.sh fuzz"
     return 1
 }
 
 suite_fuzz() {
     local dir="$RUN_DIR/fuzz" port="${FUZZ_PORT:-55439}" statements="${FUZZ_STATEMENTS:-3000}"
-    local passed=0 failed=0 seed
+    local lineage_statements="${FUZZ_LINEAGE_STATEMENTS:-5000}"
+    local passed=0 failed=0 seed workload count
     if [[ ! -f "$ROOT/test/fuzz/Makefile" ]]; then
         echo "test/fuzz/Makefile does not exist yet; skipping the fuzz suite"
         report 0 0 "skipped: no fuzzer"
@@ -237,12 +242,17 @@ suite_fuzz() {
     # shellcheck disable=SC2064
     trap "pg_instance_stop $(printf '%q' "$dir")" EXIT
     pg_instance_start "$dir" "$port"
+    # Each seed runs both workloads; each run counts as one test.
     for seed in $(fuzz_seeds); do
-        if fuzz_once "$dir" "$port" "$seed" "$statements"; then
-            passed=$((passed + 1))
-        else
-            failed=$((failed + 1))
-        fi
+        for workload in items lineage; do
+            count="$statements"
+            [[ "$workload" == lineage ]] && count="$lineage_statements"
+            if fuzz_once "$dir" "$port" "$seed" "$count" "$workload"; then
+                passed=$((passed + 1))
+            else
+                failed=$((failed + 1))
+            fi
+        done
     done
     pg_instance_stop "$dir"
     count_crashes "$dir/server.log"
