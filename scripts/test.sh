@@ -19,6 +19,7 @@
 #   FUZZ_LINEAGE_STATEMENTS=N  statements per fuzzer run of the lineage workload (default 5000)
 #   FUZZ_TIMEOUT=S        seconds before a fuzzer run counts as failed (default 300)
 #   FUZZ_PORT=P           port of the fuzzer's throwaway server (default 55439)
+#   TAP_TIMEOUT=S         seconds before a TAP test file counts as failed (default 300)
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
