@@ -271,7 +271,9 @@ suite_tap() {
     for file in "$copy"/t/*.pl; do
         [[ -e "$file" ]] || continue
         name="$(basename "$file")"
-        if (cd "$copy" && as_postgres env PATH="$PGBIN:$PATH" PERL5LIB="$perl_lib"             PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress"             timeout "${TAP_TIMEOUT:-300}" prove -v "t/$name") </dev/null; then
+        if (cd "$copy" && as_postgres env PATH="$PGBIN:$PATH" PERL5LIB="$perl_lib" \
+            PG_REGRESS="$PGXS_DIR/src/test/regress/pg_regress" \
+            timeout "${TAP_TIMEOUT:-300}" prove -v "t/$name") </dev/null; then
             passed=$((passed + 1))
         else
             failed=$((failed + 1))
