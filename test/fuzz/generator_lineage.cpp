@@ -228,12 +228,32 @@ std::string LineageGenerator::LinkPredicate(const std::string &a)
     }
 }
 
+// A new primary key: a fresh one, or the old one shifted (collisions and misses included).
+std::string LineageGenerator::KeyValue(const std::string &a, const char *column, int max)
+{
+    return rng_.Percent(50) ? Key(max) : Shifted(Col(a, column), NonZeroDelta(rng_), max);
+}
+
+// A re-pointed foreign key: an existing parent, a neighbour of the current one, or any key.
+std::string LineageGenerator::ForeignKeyValue(const std::string &a, const char *column,
+                                              const char *parent_table, const char *parent_key,
+                                              int max)
+{
+    switch (rng_.Int(0, 2)) {
+        case 0:
+            return ParentRef(parent_table, parent_key, max);
+        case 1:
+            return Col(a, column) + " % " + S(max) + " + 1";
+        default:
+            return Key(max);
+    }
+}
+
 std::string LineageGenerator::CompanyAssignment(const std::string &column, const std::string &a)
 {
     std::string value;
     if (column == "pk_company") {
-        value = rng_.Percent(50) ? Key(kMaxCompany)
-                                 : Shifted(Col(a, "pk_company"), NonZeroDelta(rng_), kMaxCompany);
+        value = KeyValue(a, "pk_company", kMaxCompany);
     } else {
         switch (rng_.Int(0, 3)) {
             case 0:
@@ -254,20 +274,9 @@ std::string LineageGenerator::UserAssignment(const std::string &column, const st
 {
     std::string value;
     if (column == "pk_user") {
-        value = rng_.Percent(50) ? Key(kMaxUser)
-                                 : Shifted(Col(a, "pk_user"), NonZeroDelta(rng_), kMaxUser);
+        value = KeyValue(a, "pk_user", kMaxUser);
     } else if (column == "fk_company") {
-        switch (rng_.Int(0, 2)) {
-            case 0:
-                value = ParentRef("tb_company", "pk_company", kMaxCompany);
-                break;
-            case 1:
-                value = Col(a, "fk_company") + " % " + S(kMaxCompany) + " + 1";
-                break;
-            default:
-                value = Key(kMaxCompany);
-                break;
-        }
+        value = ForeignKeyValue(a, "fk_company", "tb_company", "pk_company", kMaxCompany);
     } else if (column == "name") {
         switch (rng_.Int(0, 3)) {
             case 0:
@@ -290,20 +299,9 @@ std::string LineageGenerator::PostAssignment(const std::string &column, const st
 {
     std::string value;
     if (column == "pk_post") {
-        value = rng_.Percent(50) ? Key(kMaxPost)
-                                 : Shifted(Col(a, "pk_post"), NonZeroDelta(rng_), kMaxPost);
+        value = KeyValue(a, "pk_post", kMaxPost);
     } else if (column == "fk_user") {
-        switch (rng_.Int(0, 2)) {
-            case 0:
-                value = ParentRef("tb_user", "pk_user", kMaxUser);
-                break;
-            case 1:
-                value = Col(a, "fk_user") + " % " + S(kMaxUser) + " + 1";
-                break;
-            default:
-                value = Key(kMaxUser);
-                break;
-        }
+        value = ForeignKeyValue(a, "fk_user", "tb_user", "pk_user", kMaxUser);
     } else if (column == "title") {
         switch (rng_.Int(0, 3)) {
             case 0:
@@ -340,32 +338,11 @@ std::string LineageGenerator::CommentAssignment(const std::string &column, const
 {
     std::string value;
     if (column == "pk_comment") {
-        value = rng_.Percent(50) ? Key(kMaxComment)
-                                 : Shifted(Col(a, "pk_comment"), NonZeroDelta(rng_), kMaxComment);
+        value = KeyValue(a, "pk_comment", kMaxComment);
     } else if (column == "fk_post") {
-        switch (rng_.Int(0, 2)) {
-            case 0:
-                value = ParentRef("tb_post", "pk_post", kMaxPost);
-                break;
-            case 1:
-                value = Col(a, "fk_post") + " % " + S(kMaxPost) + " + 1";
-                break;
-            default:
-                value = Key(kMaxPost);
-                break;
-        }
+        value = ForeignKeyValue(a, "fk_post", "tb_post", "pk_post", kMaxPost);
     } else if (column == "fk_user") {
-        switch (rng_.Int(0, 2)) {
-            case 0:
-                value = ParentRef("tb_user", "pk_user", kMaxUser);
-                break;
-            case 1:
-                value = Col(a, "fk_user") + " % " + S(kMaxUser) + " + 1";
-                break;
-            default:
-                value = Key(kMaxUser);
-                break;
-        }
+        value = ForeignKeyValue(a, "fk_user", "tb_user", "pk_user", kMaxUser);
     } else if (column == "body") {
         value = rng_.Percent(30) ? "upper(" + Col(a, "body") + ")" : CommentBody(rng_).Sql();
     } else {
@@ -388,8 +365,7 @@ std::string LineageGenerator::TagAssignment(const std::string &column, const std
 {
     std::string value;
     if (column == "pk_tag") {
-        value = rng_.Percent(50) ? Key(kMaxTag)
-                                 : Shifted(Col(a, "pk_tag"), NonZeroDelta(rng_), kMaxTag);
+        value = KeyValue(a, "pk_tag", kMaxTag);
     } else {
         switch (rng_.Int(0, 3)) {
             case 0:

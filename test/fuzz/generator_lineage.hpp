@@ -78,6 +78,9 @@ class LineageGenerator : public Generator {
     std::string LinkPredicate(const std::string &alias);
 
     // "column = expression" for an UPDATE whose target is aliased alias.
+    std::string KeyValue(const std::string &alias, const char *column, int max);
+    std::string ForeignKeyValue(const std::string &alias, const char *column,
+                                const char *parent_table, const char *parent_key, int max);
     std::string CompanyAssignment(const std::string &column, const std::string &alias);
     std::string UserAssignment(const std::string &column, const std::string &alias);
     std::string PostAssignment(const std::string &column, const std::string &alias);
