@@ -42,8 +42,7 @@ Connection::Connection(const Options &options, std::string name) : name_(std::mo
 
 Connection::~Connection()
 {
-    if (conn_ != nullptr)
-        PQfinish(conn_);
+    if (conn_ != nullptr) PQfinish(conn_);
 }
 
 Outcome Connection::Consume(PGresult *result)
@@ -59,8 +58,7 @@ Outcome Connection::Consume(PGresult *result)
             outcome.message = PQresultErrorMessage(result);
             outcome.table = Field(result, PG_DIAG_TABLE_NAME);
             outcome.context = Field(result, PG_DIAG_CONTEXT);
-            if (outcome.message.empty())
-                outcome.message = PQresStatus(status);
+            if (outcome.message.empty()) outcome.message = PQresStatus(status);
             first_error_kept = true;
         }
         PQclear(result);
@@ -82,8 +80,7 @@ Outcome Connection::Execute(const std::string &sql)
 Outcome Connection::CopyIn(const std::string &copy_sql, const std::string &data)
 {
     PGresult *result = PQexec(conn_, copy_sql.c_str());
-    if (PQresultStatus(result) != PGRES_COPY_IN)
-        return Consume(result);
+    if (PQresultStatus(result) != PGRES_COPY_IN) return Consume(result);
     PQclear(result);
     if (PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1 ||
         PQputCopyEnd(conn_, nullptr) != 1)

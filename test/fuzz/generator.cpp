@@ -52,8 +52,7 @@ Statement Generator::WriteWithoutCopy()
 {
     for (;;) {
         Statement statement = SimpleWrite();
-        if (!statement.copy_data)
-            return statement;
+        if (!statement.copy_data) return statement;
     }
 }
 

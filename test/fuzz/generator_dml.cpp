@@ -14,8 +14,7 @@ std::string ItemsGenerator::ItemKeyList(int count)
 {
     std::string out;
     for (int i = 0; i < count; i++) {
-        if (i > 0)
-            out += ", ";
+        if (i > 0) out += ", ";
         out += std::to_string(rng_.Int(1, kMaxItem));
     }
     return out;
@@ -236,8 +235,7 @@ Statement ItemsGenerator::UpdateItems()
     }
     std::string sets;
     for (const auto &column : chosen) {
-        if (!sets.empty())
-            sets += ", ";
+        if (!sets.empty()) sets += ", ";
         sets += ItemAssignment(column);
     }
     return Statement{"UPDATE fuzz.tb_item SET " + sets + " WHERE " + ItemPredicate(),
@@ -393,8 +391,7 @@ Statement ItemsGenerator::MergeItems()
     std::string source;
     int rows = rng_.Int(1, 4);
     for (int i = 0; i < rows; i++) {
-        if (!source.empty())
-            source += ", ";
+        if (!source.empty()) source += ", ";
         // One value per statement: the order of draws must not depend on the compiler.
         source += "(" + std::to_string(rng_.Int(1, kMaxItem)) + "::int, ";
         source += GroupRef(rng_).Sql() + "::int, ";
@@ -404,10 +401,8 @@ Statement ItemsGenerator::MergeItems()
     }
     std::string sql = "MERGE INTO fuzz.tb_item t USING (VALUES " + source +
                       ") AS s(pk_item, fk_group, price, qty, active) ON t.pk_item = s.pk_item";
-    if (rng_.Percent(40))
-        sql += " WHEN MATCHED AND s.qty IS NULL THEN DELETE";
-    if (rng_.Percent(20))
-        sql += " WHEN MATCHED AND s.active IS NULL THEN DO NOTHING";
+    if (rng_.Percent(40)) sql += " WHEN MATCHED AND s.qty IS NULL THEN DELETE";
+    if (rng_.Percent(20)) sql += " WHEN MATCHED AND s.active IS NULL THEN DO NOTHING";
     sql += " WHEN MATCHED THEN UPDATE SET price = s.price, fk_group = s.fk_group, qty = s.qty";
     sql += rng_.Percent(80) ? " WHEN NOT MATCHED THEN INSERT (pk_item, fk_group, name, price, "
                               "qty, active) VALUES (s.pk_item, s.fk_group, 'merged', s.price, "

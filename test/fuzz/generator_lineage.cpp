@@ -39,8 +39,7 @@ std::string LineageGenerator::KeyList(int count, int max)
 {
     std::string out;
     for (int i = 0; i < count; i++) {
-        if (i > 0)
-            out += ", ";
+        if (i > 0) out += ", ";
         out += Key(max);
     }
     return out;
@@ -56,8 +55,7 @@ std::string LineageGenerator::ExistingKey(const char *table, const char *column,
 
 std::string LineageGenerator::ParentRef(const char *table, const char *column, int max)
 {
-    if (rng_.Percent(75))
-        return ExistingKey(table, column, max);
+    if (rng_.Percent(75)) return ExistingKey(table, column, max);
     return Key(max);
 }
 
@@ -217,8 +215,8 @@ std::string LineageGenerator::LinkPredicate(const std::string &a)
                    Key(kMaxTag);
         }
         case 3:
-            return "(" + Col(a, "fk_post") + " + " + Col(a, "fk_tag") + ") % 3 = " +
-                   S(rng_.Int(0, 2));
+            return "(" + Col(a, "fk_post") + " + " + Col(a, "fk_tag") +
+                   ") % 3 = " + S(rng_.Int(0, 2));
         case 4:
             return Col(a, "fk_post") +
                    " IN (SELECT xp.pk_post FROM lin.tb_post xp WHERE xp.fk_user = " +
@@ -396,8 +394,7 @@ std::string LineageGenerator::SetList(
     }
     std::string sets;
     for (const auto &column : chosen) {
-        if (!sets.empty())
-            sets += ", ";
+        if (!sets.empty()) sets += ", ";
         sets += (this->*assignment)(column, alias);
     }
     return sets;
@@ -473,9 +470,9 @@ Statement LineageGenerator::InsertCompanies()
 {
     const std::string rows = ValuesRows(rng_, rng_.Int(1, 2), kMaxCompany, true, CompanyRow);
     const char *conflict = rng_.Percent(60) ? " ON CONFLICT (pk_company) DO NOTHING" : "";
-    return Statement{"INSERT INTO lin.tb_company " + std::string(kCompanyColumns) + " VALUES " +
-                         rows + conflict,
-                     {sqlstate::kUniqueViolation}};
+    return Statement{
+        "INSERT INTO lin.tb_company " + std::string(kCompanyColumns) + " VALUES " + rows + conflict,
+        {sqlstate::kUniqueViolation}};
 }
 
 Statement LineageGenerator::InsertUsers()
@@ -483,14 +480,13 @@ Statement LineageGenerator::InsertUsers()
     std::string rows;
     for (int i = rng_.Int(1, 3); i > 0; i--) {
         std::vector<Value> row = UserRow(rng_, rng_.Int(1, kMaxUser));
-        if (rng_.Percent(70))
-            row[1] = Raw(ExistingKey("tb_company", "pk_company", kMaxCompany));
+        if (rng_.Percent(70)) row[1] = Raw(ExistingKey("tb_company", "pk_company", kMaxCompany));
         rows += (rows.empty() ? "" : ", ") + SqlRow(row);
     }
     const char *conflict = rng_.Percent(60) ? " ON CONFLICT (pk_user) DO NOTHING" : "";
-    return Statement{"INSERT INTO lin.tb_user " + std::string(kUserColumns) + " VALUES " + rows +
-                         conflict,
-                     {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
+    return Statement{
+        "INSERT INTO lin.tb_user " + std::string(kUserColumns) + " VALUES " + rows + conflict,
+        {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
 
 Statement LineageGenerator::InsertPosts()
@@ -498,14 +494,13 @@ Statement LineageGenerator::InsertPosts()
     std::string rows;
     for (int i = rng_.Int(1, 3); i > 0; i--) {
         std::vector<Value> row = PostRow(rng_, rng_.Int(1, kMaxPost));
-        if (rng_.Percent(75))
-            row[1] = Raw(ExistingKey("tb_user", "pk_user", kMaxUser));
+        if (rng_.Percent(75)) row[1] = Raw(ExistingKey("tb_user", "pk_user", kMaxUser));
         rows += (rows.empty() ? "" : ", ") + SqlRow(row);
     }
     const char *conflict = rng_.Percent(60) ? " ON CONFLICT (pk_post) DO NOTHING" : "";
-    return Statement{"INSERT INTO lin.tb_post " + std::string(kPostColumns) + " VALUES " + rows +
-                         conflict,
-                     {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
+    return Statement{
+        "INSERT INTO lin.tb_post " + std::string(kPostColumns) + " VALUES " + rows + conflict,
+        {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
 
 Statement LineageGenerator::InsertComments()
@@ -513,16 +508,13 @@ Statement LineageGenerator::InsertComments()
     std::string rows;
     for (int i = rng_.Int(1, 4); i > 0; i--) {
         std::vector<Value> row = CommentRow(rng_, rng_.Int(1, kMaxComment));
-        if (rng_.Percent(80))
-            row[1] = Raw(ExistingKey("tb_post", "pk_post", kMaxPost));
-        if (rng_.Percent(80))
-            row[2] = Raw(ExistingKey("tb_user", "pk_user", kMaxUser));
+        if (rng_.Percent(80)) row[1] = Raw(ExistingKey("tb_post", "pk_post", kMaxPost));
+        if (rng_.Percent(80)) row[2] = Raw(ExistingKey("tb_user", "pk_user", kMaxUser));
         rows += (rows.empty() ? "" : ", ") + SqlRow(row);
     }
     std::string sql =
         "INSERT INTO lin.tb_comment " + std::string(kCommentColumns) + " VALUES " + rows;
-    if (rng_.Percent(60))
-        sql += " ON CONFLICT (pk_comment) DO NOTHING";
+    if (rng_.Percent(60)) sql += " ON CONFLICT (pk_comment) DO NOTHING";
     return Statement{sql, {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
 
@@ -530,9 +522,9 @@ Statement LineageGenerator::InsertTags()
 {
     const std::string rows = ValuesRows(rng_, rng_.Int(1, 2), kMaxTag, true, TagRow);
     const char *conflict = rng_.Percent(50) ? " ON CONFLICT (pk_tag) DO NOTHING" : "";
-    return Statement{"INSERT INTO lin.tb_tag " + std::string(kTagColumns) + " VALUES " + rows +
-                         conflict,
-                     {sqlstate::kUniqueViolation}};
+    return Statement{
+        "INSERT INTO lin.tb_tag " + std::string(kTagColumns) + " VALUES " + rows + conflict,
+        {sqlstate::kUniqueViolation}};
 }
 
 Statement LineageGenerator::LinkTags()
@@ -545,8 +537,7 @@ Statement LineageGenerator::LinkTags()
     }
     std::string sql =
         "INSERT INTO lin.tb_post_tag " + std::string(kPostTagColumns) + " VALUES " + rows;
-    if (rng_.Percent(70))
-        sql += " ON CONFLICT DO NOTHING";
+    if (rng_.Percent(70)) sql += " ON CONFLICT DO NOTHING";
     return Statement{sql, {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
 
@@ -557,8 +548,9 @@ Statement LineageGenerator::LinkTagsFromSelect()
     const std::string predicate = PostPredicate("p");
     return Statement{"INSERT INTO lin.tb_post_tag " + std::string(kPostTagColumns) +
                          " SELECT p.pk_post, t.pk_tag FROM lin.tb_post p JOIN lin.tb_tag t ON "
-                         "t.pk_tag = (p.pk_post + " + salt + ") % " + S(kMaxTag) +
-                         " + 1 WHERE " + predicate + " ON CONFLICT DO NOTHING",
+                         "t.pk_tag = (p.pk_post + " +
+                         salt + ") % " + S(kMaxTag) + " + 1 WHERE " + predicate +
+                         " ON CONFLICT DO NOTHING",
                      {}};
 }
 
@@ -601,8 +593,8 @@ Statement LineageGenerator::InsertPostsFromSelect()
 
 Statement LineageGenerator::UpdateCompanies()
 {
-    const std::string sets = SetList({"pk_company", "name"}, {1, 4}, 2, "co",
-                                     &LineageGenerator::CompanyAssignment);
+    const std::string sets =
+        SetList({"pk_company", "name"}, {1, 4}, 2, "co", &LineageGenerator::CompanyAssignment);
     return Statement{"UPDATE lin.tb_company co SET " + sets + " WHERE " + CompanyPredicate("co"),
                      {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
@@ -617,9 +609,8 @@ Statement LineageGenerator::UpdateUsers()
 
 Statement LineageGenerator::UpdatePosts()
 {
-    const std::string sets =
-        SetList({"pk_post", "fk_user", "title", "score", "published", "note"}, {1, 4, 2, 4, 3, 1},
-                3, "p", &LineageGenerator::PostAssignment);
+    const std::string sets = SetList({"pk_post", "fk_user", "title", "score", "published", "note"},
+                                     {1, 4, 2, 4, 3, 1}, 3, "p", &LineageGenerator::PostAssignment);
     return Statement{"UPDATE lin.tb_post p SET " + sets + " WHERE " + PostPredicate("p"),
                      {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
@@ -634,9 +625,8 @@ Statement LineageGenerator::UpdatePostNotes()
 
 Statement LineageGenerator::UpdateComments()
 {
-    const std::string sets =
-        SetList({"pk_comment", "fk_post", "fk_user", "body", "likes"}, {1, 4, 3, 2, 3}, 3, "c",
-                &LineageGenerator::CommentAssignment);
+    const std::string sets = SetList({"pk_comment", "fk_post", "fk_user", "body", "likes"},
+                                     {1, 4, 3, 2, 3}, 3, "c", &LineageGenerator::CommentAssignment);
     return Statement{"UPDATE lin.tb_comment c SET " + sets + " WHERE " + CommentPredicate("c"),
                      {sqlstate::kUniqueViolation, sqlstate::kForeignKeyViolation}};
 }
@@ -680,10 +670,11 @@ Statement LineageGenerator::BulkUpdate()
             return Statement{"UPDATE lin.tb_post p SET score = COALESCE(p.score, 0) + 1", {}};
         case 1: {
             const std::string company = Key(kMaxCompany);
-            return Statement{"UPDATE lin.tb_user u SET active = NOT COALESCE(u.active, false) "
-                             "WHERE u.fk_company = " +
-                                 company,
-                             {}};
+            return Statement{
+                "UPDATE lin.tb_user u SET active = NOT COALESCE(u.active, false) "
+                "WHERE u.fk_company = " +
+                    company,
+                {}};
         }
         case 2: {
             const std::string likes = CommentLikes(rng_).Sql();
@@ -694,9 +685,9 @@ Statement LineageGenerator::BulkUpdate()
         case 3: {
             // Every post of one user moves to another.
             const std::string to = ParentRef("tb_user", "pk_user", kMaxUser);
-            return Statement{"UPDATE lin.tb_post p SET fk_user = " + to + " WHERE p.fk_user = " +
-                                 Key(kMaxUser),
-                             fk_errors};
+            return Statement{
+                "UPDATE lin.tb_post p SET fk_user = " + to + " WHERE p.fk_user = " + Key(kMaxUser),
+                fk_errors};
         }
         case 4: {
             const std::string to = ParentRef("tb_company", "pk_company", kMaxCompany);
@@ -712,16 +703,18 @@ Statement LineageGenerator::BulkUpdate()
         }
         case 6:
             // UPDATE ... FROM a parent.
-            return Statement{"UPDATE lin.tb_post p SET published = u.active FROM lin.tb_user u "
-                             "WHERE u.pk_user = p.fk_user AND u.fk_company = " +
-                                 Key(kMaxCompany),
-                             {}};
+            return Statement{
+                "UPDATE lin.tb_post p SET published = u.active FROM lin.tb_user u "
+                "WHERE u.pk_user = p.fk_user AND u.fk_company = " +
+                    Key(kMaxCompany),
+                {}};
         case 7:
             // Comments re-attributed to their post's author.
-            return Statement{"UPDATE lin.tb_comment c SET fk_user = p.fk_user FROM lin.tb_post p "
-                             "WHERE p.pk_post = c.fk_post AND " +
-                                 PostPredicate("p"),
-                             {}};
+            return Statement{
+                "UPDATE lin.tb_comment c SET fk_user = p.fk_user FROM lin.tb_post p "
+                "WHERE p.pk_post = c.fk_post AND " +
+                    PostPredicate("p"),
+                {}};
         case 8:
             return Statement{rng_.Percent(50) ? "UPDATE lin.tb_tag t SET name = upper(t.name)"
                                               : "UPDATE lin.tb_tag t SET name = lower(t.name)",
@@ -759,8 +752,8 @@ Statement LineageGenerator::DeleteCompanies()
 {
     // Cascades through users to posts, comments (also other posts' comments by those users)
     // and links.
-    const std::string predicate = rng_.Percent(80) ? "co.pk_company = " + Key(kMaxCompany)
-                                                   : CompanyPredicate("co");
+    const std::string predicate =
+        rng_.Percent(80) ? "co.pk_company = " + Key(kMaxCompany) : CompanyPredicate("co");
     return Statement{"DELETE FROM lin.tb_company co WHERE " + predicate, {}};
 }
 
@@ -803,10 +796,11 @@ Statement LineageGenerator::UnlinkTags()
 Statement LineageGenerator::DeleteCommentsUsingUsers()
 {
     const std::string company = Key(kMaxCompany);
-    return Statement{"DELETE FROM lin.tb_comment c USING lin.tb_user u WHERE u.pk_user = "
-                     "c.fk_user AND u.active IS NOT TRUE AND u.fk_company = " +
-                         company,
-                     {}};
+    return Statement{
+        "DELETE FROM lin.tb_comment c USING lin.tb_user u WHERE u.pk_user = "
+        "c.fk_user AND u.active IS NOT TRUE AND u.fk_company = " +
+            company,
+        {}};
 }
 
 // --- upserts and MERGE -------------------------------------------------------------------
@@ -817,12 +811,10 @@ Statement LineageGenerator::UpsertUsers()
     std::vector<int> keys;
     for (int i = rng_.Int(1, 3); i > 0; i--) {
         const int key = rng_.Int(1, kMaxUser);
-        if (std::find(keys.begin(), keys.end(), key) != keys.end())
-            continue;
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
         keys.push_back(key);
         std::vector<Value> row = UserRow(rng_, key);
-        if (rng_.Percent(80))
-            row[1] = Raw(ExistingKey("tb_company", "pk_company", kMaxCompany));
+        if (rng_.Percent(80)) row[1] = Raw(ExistingKey("tb_company", "pk_company", kMaxCompany));
         rows += (rows.empty() ? "" : ", ") + SqlRow(row);
     }
     std::string action;
@@ -848,12 +840,10 @@ Statement LineageGenerator::UpsertPosts()
     std::vector<int> keys;
     for (int i = rng_.Int(1, 3); i > 0; i--) {
         const int key = rng_.Int(1, kMaxPost);
-        if (std::find(keys.begin(), keys.end(), key) != keys.end())
-            continue;
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
         keys.push_back(key);
         std::vector<Value> row = PostRow(rng_, key);
-        if (rng_.Percent(80))
-            row[1] = Raw(ExistingKey("tb_user", "pk_user", kMaxUser));
+        if (rng_.Percent(80)) row[1] = Raw(ExistingKey("tb_user", "pk_user", kMaxUser));
         rows += (rows.empty() ? "" : ", ") + SqlRow(row);
     }
     const std::string action =
@@ -872,14 +862,11 @@ Statement LineageGenerator::UpsertComments()
     std::vector<int> keys;
     for (int i = rng_.Int(1, 3); i > 0; i--) {
         const int key = rng_.Int(1, kMaxComment);
-        if (std::find(keys.begin(), keys.end(), key) != keys.end())
-            continue;
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
         keys.push_back(key);
         std::vector<Value> row = CommentRow(rng_, key);
-        if (rng_.Percent(80))
-            row[1] = Raw(ExistingKey("tb_post", "pk_post", kMaxPost));
-        if (rng_.Percent(80))
-            row[2] = Raw(ExistingKey("tb_user", "pk_user", kMaxUser));
+        if (rng_.Percent(80)) row[1] = Raw(ExistingKey("tb_post", "pk_post", kMaxPost));
+        if (rng_.Percent(80)) row[2] = Raw(ExistingKey("tb_user", "pk_user", kMaxUser));
         rows += (rows.empty() ? "" : ", ") + SqlRow(row);
     }
     const std::string action =
@@ -910,10 +897,8 @@ Statement LineageGenerator::MergeComments()
     }
     std::string sql = "MERGE INTO lin.tb_comment t USING (VALUES " + source +
                       ") AS s(pk_comment, fk_post, fk_user, likes) ON t.pk_comment = s.pk_comment";
-    if (rng_.Percent(40))
-        sql += " WHEN MATCHED AND s.likes IS NULL THEN DELETE";
-    if (rng_.Percent(20))
-        sql += " WHEN MATCHED AND s.likes = 0 THEN DO NOTHING";
+    if (rng_.Percent(40)) sql += " WHEN MATCHED AND s.likes IS NULL THEN DELETE";
+    if (rng_.Percent(20)) sql += " WHEN MATCHED AND s.likes = 0 THEN DO NOTHING";
     sql += rng_.Percent(50) ? " WHEN MATCHED THEN UPDATE SET fk_post = s.fk_post, likes = s.likes"
                             : " WHEN MATCHED THEN UPDATE SET fk_user = s.fk_user, likes = "
                               "COALESCE(t.likes, 0) + 1";
@@ -932,13 +917,14 @@ Statement LineageGenerator::MergeLinks()
     // Toggles one tag on the matching posts: links that exist go, missing ones come.
     const std::string tag = Key(kMaxTag);
     const std::string predicate = PostPredicate("p");
-    return Statement{"MERGE INTO lin.tb_post_tag t USING (SELECT p.pk_post, tg.pk_tag FROM "
-                     "lin.tb_post p JOIN lin.tb_tag tg ON tg.pk_tag = " +
-                         tag + " WHERE " + predicate +
-                         ") AS s ON t.fk_post = s.pk_post AND t.fk_tag = s.pk_tag WHEN MATCHED "
-                         "THEN DELETE WHEN NOT MATCHED THEN INSERT (fk_post, fk_tag) VALUES "
-                         "(s.pk_post, s.pk_tag)",
-                     {}};
+    return Statement{
+        "MERGE INTO lin.tb_post_tag t USING (SELECT p.pk_post, tg.pk_tag FROM "
+        "lin.tb_post p JOIN lin.tb_tag tg ON tg.pk_tag = " +
+            tag + " WHERE " + predicate +
+            ") AS s ON t.fk_post = s.pk_post AND t.fk_tag = s.pk_tag WHEN MATCHED "
+            "THEN DELETE WHEN NOT MATCHED THEN INSERT (fk_post, fk_tag) VALUES "
+            "(s.pk_post, s.pk_tag)",
+        {}};
 }
 
 Statement LineageGenerator::MergeUsers()
@@ -952,12 +938,12 @@ Statement LineageGenerator::MergeUsers()
     }
     std::string sql = "MERGE INTO lin.tb_user t USING (VALUES " + source +
                       ") AS s(pk_user, fk_company, name) ON t.pk_user = s.pk_user";
-    if (rng_.Percent(30))
-        sql += " WHEN MATCHED AND s.name IS NULL THEN DELETE";
+    if (rng_.Percent(30)) sql += " WHEN MATCHED AND s.name IS NULL THEN DELETE";
     sql += rng_.Percent(50) ? " WHEN MATCHED THEN UPDATE SET fk_company = s.fk_company"
                             : " WHEN MATCHED THEN UPDATE SET name = s.name, active = NOT t.active";
-    sql += " WHEN NOT MATCHED THEN INSERT (pk_user, fk_company, name, active) VALUES (s.pk_user, "
-           "s.fk_company, s.name, true)";
+    sql +=
+        " WHEN NOT MATCHED THEN INSERT (pk_user, fk_company, name, active) VALUES (s.pk_user, "
+        "s.fk_company, s.name, true)";
     return Statement{sql,
                      {sqlstate::kCardinalityViolation, sqlstate::kUniqueViolation,
                       sqlstate::kForeignKeyViolation}};
@@ -1019,8 +1005,8 @@ Statement LineageGenerator::WritableCte()
             // Retagging: one tag's links move to another (maybe the same, maybe missing).
             const std::string from = Key(kMaxTag);
             const std::string to = Key(kMaxTag);
-            return Statement{"WITH d AS (DELETE FROM lin.tb_post_tag pt WHERE pt.fk_tag = " +
-                                 from + " RETURNING pt.fk_post) INSERT INTO lin.tb_post_tag " +
+            return Statement{"WITH d AS (DELETE FROM lin.tb_post_tag pt WHERE pt.fk_tag = " + from +
+                                 " RETURNING pt.fk_post) INSERT INTO lin.tb_post_tag " +
                                  kPostTagColumns + " SELECT fk_post, " + to +
                                  " FROM d ON CONFLICT DO NOTHING",
                              {sqlstate::kForeignKeyViolation}};
@@ -1122,8 +1108,8 @@ Statement LineageGenerator::Truncate()
 {
     // Mostly the leaves: the cascading ones leave the workload rebuilding from nothing.
     static const std::vector<std::string> targets{
-        "lin.tb_comment",      "lin.tb_post_tag",     "lin.tb_comment, lin.tb_post_tag",
-        "lin.tb_post CASCADE", "lin.tb_tag CASCADE",  "lin.tb_user CASCADE",
+        "lin.tb_comment",        "lin.tb_post_tag",    "lin.tb_comment, lin.tb_post_tag",
+        "lin.tb_post CASCADE",   "lin.tb_tag CASCADE", "lin.tb_user CASCADE",
         "lin.tb_company CASCADE"};
     Statement statement{"TRUNCATE " + targets[rng_.Weighted({4, 4, 2, 2, 1, 1, 1})], {}};
     statement.takes_exclusive_lock = true;
@@ -1155,8 +1141,8 @@ Statement LineageGenerator::FailingWrite()
                 SetList({"fk_user", "title", "score", "published"}, {3, 1, 2, 2}, 2, "p",
                         &LineageGenerator::PostAssignment);
             const std::string predicate = PostPredicate("p");
-            statement.sql = "WITH u AS (UPDATE lin.tb_post p SET " + sets + " WHERE " +
-                            predicate + " RETURNING 1) SELECT 1 / (count(*) - count(*)) FROM u";
+            statement.sql = "WITH u AS (UPDATE lin.tb_post p SET " + sets + " WHERE " + predicate +
+                            " RETURNING 1) SELECT 1 / (count(*) - count(*)) FROM u";
             statement.allowed_errors = {sqlstate::kDivisionByZero, sqlstate::kUniqueViolation,
                                         sqlstate::kForeignKeyViolation};
             break;
@@ -1167,8 +1153,7 @@ Statement LineageGenerator::FailingWrite()
             first[1] = Raw(ExistingKey("tb_post", "pk_post", kMaxPost));
             const std::string orphan = Key(kMaxComment);
             statement.sql = "INSERT INTO lin.tb_comment " + std::string(kCommentColumns) +
-                            " VALUES " + SqlRow(first) + ", (" + orphan +
-                            ", -1, 1, 'orphan', 0)";
+                            " VALUES " + SqlRow(first) + ", (" + orphan + ", -1, 1, 'orphan', 0)";
             statement.allowed_errors = {sqlstate::kForeignKeyViolation, sqlstate::kUniqueViolation};
             break;
         }
@@ -1196,8 +1181,7 @@ Statement LineageGenerator::FailingWrite()
                             "INSERT (pk_comment, fk_post, fk_user, body, likes) VALUES "
                             "(s.pk_comment, " +
                             post + ", 1, 'twice', s.likes)";
-            statement.allowed_errors = {sqlstate::kCardinalityViolation,
-                                        sqlstate::kUniqueViolation,
+            statement.allowed_errors = {sqlstate::kCardinalityViolation, sqlstate::kUniqueViolation,
                                         sqlstate::kForeignKeyViolation};
             break;
         }

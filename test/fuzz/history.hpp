@@ -14,8 +14,7 @@ class History {
     void Add(long number, std::string text, std::string outcome)
     {
         entries_.push_back(Entry{number, std::move(text), std::move(outcome)});
-        if (entries_.size() > capacity_)
-            entries_.pop_front();
+        if (entries_.size() > capacity_) entries_.pop_front();
     }
 
     // One line per statement, oldest first, each prefixed with indent.

@@ -47,8 +47,7 @@ void MustRun(fuzz::Connection &connection, fuzz::SqlLog &log, std::uint64_t seed
 {
     log.Write(sql, nullptr, "");
     fuzz::Outcome outcome = connection.Execute(sql);
-    if (!outcome.ok)
-        throw SetupError(seed, sql, outcome);
+    if (!outcome.ok) throw SetupError(seed, sql, outcome);
 }
 
 // Builds the schema and its TVIEWs; returns the TVIEWs the oracle checks.
@@ -85,9 +84,9 @@ void Configure(fuzz::Connection &connection, const char *lock_timeout)
     // A hang would be a bug too: turn it into an error that names the statement.
     // The oracle's query over many TVIEWs is estimated expensive enough for JIT compilation,
     // which takes far longer (some 200 ms) than running it on the fuzzer's small tables.
-    for (std::string sql : {std::string("SET statement_timeout = '60s'"),
-                            std::string("SET lock_timeout = '") + lock_timeout + "'",
-                            std::string("SET jit = off")}) {
+    for (std::string sql :
+         {std::string("SET statement_timeout = '60s'"),
+          std::string("SET lock_timeout = '") + lock_timeout + "'", std::string("SET jit = off")}) {
         fuzz::Outcome outcome = connection.Execute(sql);
         if (!outcome.ok)
             throw fuzz::UnexpectedError("fuzz: could not run " + sql + ": " + outcome.message);
@@ -99,12 +98,10 @@ void Configure(fuzz::Connection &connection, const char *lock_timeout)
 int main(int argc, char **argv)
 {
     std::optional<fuzz::Options> options = fuzz::ParseOptions(argc, argv);
-    if (!options)
-        return kExitUsage;
+    if (!options) return kExitUsage;
     const auto start = std::chrono::steady_clock::now();
     const fuzz::Scenario *scenario = fuzz::FindScenario(options->workload);
-    if (scenario == nullptr)
-        return kExitUsage;
+    if (scenario == nullptr) return kExitUsage;
     fuzz::Rng rng(options->seed);
     try {
         fuzz::Connection main_session(*options, "main");

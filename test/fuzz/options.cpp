@@ -24,8 +24,7 @@ void PrintUsage()
 
 bool ParseNumber(const char *text, unsigned long long &out)
 {
-    if (text == nullptr || *text == '\0' || *text == '-')
-        return false;
+    if (text == nullptr || *text == '\0' || *text == '-') return false;
     char *end = nullptr;
     out = std::strtoull(text, &end, 10);
     return end != nullptr && *end == '\0';

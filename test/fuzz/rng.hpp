@@ -39,8 +39,7 @@ class Rng {
         for (int w : weights) total += w;
         int roll = Int(0, total - 1);
         for (std::size_t i = 0; i < weights.size(); i++) {
-            if (roll < weights[i])
-                return i;
+            if (roll < weights[i]) return i;
             roll -= weights[i];
         }
         return weights.size() - 1;

@@ -24,8 +24,7 @@ std::string SqlRow(const std::vector<Value> &values)
 {
     std::string out = "(";
     for (std::size_t i = 0; i < values.size(); i++) {
-        if (i > 0)
-            out += ", ";
+        if (i > 0) out += ", ";
         out += values[i].Sql();
     }
     return out + ")";
@@ -35,8 +34,7 @@ std::string CopyLine(const std::vector<Value> &values)
 {
     std::string out;
     for (std::size_t i = 0; i < values.size(); i++) {
-        if (i > 0)
-            out += '\t';
+        if (i > 0) out += '\t';
         out += values[i].Copy();
     }
     return out + "\n";
@@ -48,14 +46,12 @@ std::string ValuesRows(Rng &rng, int count, int max_key, bool allow_duplicates,
     std::vector<int> keys;
     while (static_cast<int>(keys.size()) < count) {
         int key = rng.Int(1, max_key);
-        if (!allow_duplicates && std::find(keys.begin(), keys.end(), key) != keys.end())
-            continue;
+        if (!allow_duplicates && std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
         keys.push_back(key);
     }
     std::string out;
     for (int key : keys) {
-        if (!out.empty())
-            out += ", ";
+        if (!out.empty()) out += ", ";
         out += SqlRow(row(rng, key));
     }
     return out;

@@ -33,21 +33,29 @@ std::unique_ptr<Generator> MakeLineageGenerator(Rng &rng)
 const Scenario *FindScenario(const std::string &name)
 {
     static const std::vector<Scenario> scenarios{
-        {"items", BaseTableStatements, Tviews, NoStatements, ExpectedRefreshFailures,
+        {"items",
+         BaseTableStatements,
+         Tviews,
+         NoStatements,
+         ExpectedRefreshFailures,
          "SELECT (SELECT count(*) FROM fuzz.tb_item) || ' items, ' || (SELECT count(*) FROM "
          "fuzz.tb_group) || ' groups, ' || (SELECT count(*) FROM fuzz.tb_review) || ' reviews'",
-         {"fuzz", "pg_catalog", "fuzz, public", "''"}, MakeItemsGenerator},
-        {"lineage", lineage::BaseTableStatements, lineage::Tviews, lineage::AfterTviewStatements,
+         {"fuzz", "pg_catalog", "fuzz, public", "''"},
+         MakeItemsGenerator},
+        {"lineage",
+         lineage::BaseTableStatements,
+         lineage::Tviews,
+         lineage::AfterTviewStatements,
          NoRefreshFailures,
          "SELECT (SELECT count(*) FROM lin.tb_company) || ' companies, ' || (SELECT count(*) "
          "FROM lin.tb_user) || ' users, ' || (SELECT count(*) FROM lin.tb_post) || ' posts, ' || "
          "(SELECT count(*) FROM lin.tb_comment) || ' comments, ' || (SELECT count(*) FROM "
          "lin.tb_tag) || ' tags, ' || (SELECT count(*) FROM lin.tb_post_tag) || ' links'",
-         {"lin", "pg_catalog", "lin, public", "''"}, MakeLineageGenerator},
+         {"lin", "pg_catalog", "lin, public", "''"},
+         MakeLineageGenerator},
     };
     for (const auto &scenario : scenarios)
-        if (scenario.name == name)
-            return &scenario;
+        if (scenario.name == name) return &scenario;
     return nullptr;
 }
 

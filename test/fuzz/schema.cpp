@@ -169,8 +169,7 @@ std::string Row(const std::vector<Value> &values)
 {
     std::string out = "(";
     for (std::size_t i = 0; i < values.size(); i++) {
-        if (i > 0)
-            out += ", ";
+        if (i > 0) out += ", ";
         out += values[i].Sql();
     }
     return out + ")";
@@ -180,8 +179,7 @@ std::string Row(const std::vector<Value> &values)
 
 std::string CreateTviewStatement(const TviewDef &tview)
 {
-    if (tview.create_as_table)
-        return "CREATE TABLE " + tview.table + " AS " + tview.definition;
+    if (tview.create_as_table) return "CREATE TABLE " + tview.table + " AS " + tview.definition;
     return "SELECT pg_tviews_create(" + Quote(tview.table) + ", " + Quote(tview.definition) + ")";
 }
 
@@ -221,8 +219,7 @@ std::vector<std::string> BaseTableStatements(Rng &rng)
 
     std::string groups;
     for (int g = 1; g <= kMaxGroup - 1; g++) {
-        if (!groups.empty())
-            groups += ", ";
+        if (!groups.empty()) groups += ", ";
         groups +=
             Row({Int(g), Text("group " + std::to_string(g)), Region(rng), Budget(rng), Note(rng)});
     }
@@ -231,11 +228,9 @@ std::vector<std::string> BaseTableStatements(Rng &rng)
     std::string items;
     std::vector<int> item_keys;
     for (int k = 1; k <= kMaxItem; k++) {
-        if (!rng.Percent(60))
-            continue;
+        if (!rng.Percent(60)) continue;
         item_keys.push_back(k);
-        if (!items.empty())
-            items += ", ";
+        if (!items.empty()) items += ", ";
         std::vector<Value> row{Int(k),   GroupRef(rng), ItemName(rng), Price(rng),
                                Qty(rng), Active(rng),   Tags(rng),     Note(rng)};
         // tv_ratio must build.
@@ -253,14 +248,11 @@ std::vector<std::string> BaseTableStatements(Rng &rng)
 
     std::string reviews;
     for (int r = 1; r <= kMaxReview; r++) {
-        if (!rng.Percent(50))
-            continue;
-        if (!reviews.empty())
-            reviews += ", ";
+        if (!rng.Percent(50)) continue;
+        if (!reviews.empty()) reviews += ", ";
         reviews += Row({Int(r), Int(rng.Pick(item_keys)), Stars(rng), Body(rng)});
     }
-    if (!reviews.empty())
-        sql.push_back("INSERT INTO fuzz.tb_review VALUES " + reviews);
+    if (!reviews.empty()) sql.push_back("INSERT INTO fuzz.tb_review VALUES " + reviews);
 
     return sql;
 }

@@ -178,8 +178,7 @@ std::vector<std::string> BaseTableStatements(Rng &rng)
     std::vector<int> users;
     std::string user_rows;
     for (int k = 1; k <= kMaxUser; k++) {
-        if (!rng.Percent(75) && k > 1)
-            continue;
+        if (!rng.Percent(75) && k > 1) continue;
         users.push_back(k);
         std::vector<Value> row = UserRow(rng, k);
         row[1] = Int(rng.Int(1, kMaxCompany - 1));
@@ -190,8 +189,7 @@ std::vector<std::string> BaseTableStatements(Rng &rng)
     std::vector<int> posts;
     std::string post_rows;
     for (int k = 1; k <= kMaxPost; k++) {
-        if (!rng.Percent(65) && k > 1)
-            continue;
+        if (!rng.Percent(65) && k > 1) continue;
         posts.push_back(k);
         std::vector<Value> row = PostRow(rng, k);
         row[1] = Int(rng.Pick(users));
@@ -201,8 +199,7 @@ std::vector<std::string> BaseTableStatements(Rng &rng)
 
     std::string comment_rows;
     for (int k = 1; k <= kMaxComment; k++) {
-        if (!rng.Percent(50))
-            continue;
+        if (!rng.Percent(50)) continue;
         std::vector<Value> row = CommentRow(rng, k);
         row[1] = Int(rng.Pick(posts));
         row[2] = Int(rng.Pick(users));
@@ -232,22 +229,19 @@ namespace {
 
 Value PickText(Rng &rng, const std::vector<std::string> &choices, int null_percent)
 {
-    if (rng.Percent(null_percent))
-        return Null();
+    if (rng.Percent(null_percent)) return Null();
     return Text(rng.Pick(choices));
 }
 
 Value IntOrNull(Rng &rng, int lo, int hi, int null_percent)
 {
-    if (rng.Percent(null_percent))
-        return Null();
+    if (rng.Percent(null_percent)) return Null();
     return Int(rng.Int(lo, hi));
 }
 
 Value BoolOrNull(Rng &rng, int null_percent)
 {
-    if (rng.Percent(null_percent))
-        return Null();
+    if (rng.Percent(null_percent)) return Null();
     return Raw(rng.Percent(50) ? "true" : "false");
 }
 
@@ -316,8 +310,8 @@ std::vector<Value> UserRow(Rng &rng, int key)
 
 std::vector<Value> PostRow(Rng &rng, int key)
 {
-    return {Int(key),         Int(rng.Int(1, kMaxUser)), PostTitle(rng),
-            PostScore(rng),   PostPublished(rng),        PostNote(rng)};
+    return {Int(key),       Int(rng.Int(1, kMaxUser)), PostTitle(rng),
+            PostScore(rng), PostPublished(rng),        PostNote(rng)};
 }
 
 std::vector<Value> CommentRow(Rng &rng, int key)

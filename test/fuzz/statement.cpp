@@ -4,8 +4,7 @@ namespace fuzz {
 
 std::string Statement::Display() const
 {
-    if (!copy_data)
-        return sql;
+    if (!copy_data) return sql;
     std::string out = sql + "  -- data:";
     std::string line;
     for (char c : *copy_data) {
@@ -18,8 +17,7 @@ std::string Statement::Display() const
             line += c;
         }
     }
-    if (!line.empty())
-        out += " [" + line + "]";
+    if (!line.empty()) out += " [" + line + "]";
     return out;
 }
 

@@ -8,8 +8,7 @@ std::string Quote(const std::string &text)
 {
     std::string out = "'";
     for (char c : text) {
-        if (c == '\'')
-            out += '\'';
+        if (c == '\'') out += '\'';
         out += c;
     }
     return out + "'";
@@ -17,15 +16,13 @@ std::string Quote(const std::string &text)
 
 std::string Value::Sql() const
 {
-    if (!text)
-        return "NULL";
+    if (!text) return "NULL";
     return quoted ? Quote(*text) : *text;
 }
 
 std::string Value::Copy() const
 {
-    if (!text)
-        return "\\N";
+    if (!text) return "\\N";
     std::string out;
     for (char c : *text) {
         switch (c) {
@@ -69,15 +66,13 @@ namespace {
 
 Value PickText(Rng &rng, const std::vector<std::string> &choices, int null_percent)
 {
-    if (rng.Percent(null_percent))
-        return Null();
+    if (rng.Percent(null_percent)) return Null();
     return Text(rng.Pick(choices));
 }
 
 Value PickRaw(Rng &rng, const std::vector<std::string> &choices, int null_percent)
 {
-    if (rng.Percent(null_percent))
-        return Null();
+    if (rng.Percent(null_percent)) return Null();
     return Raw(rng.Pick(choices));
 }
 
@@ -101,8 +96,7 @@ Value Price(Rng &rng)
 
 Value Qty(Rng &rng)
 {
-    if (rng.Percent(10))
-        return Null();
+    if (rng.Percent(10)) return Null();
     return Int(rng.Int(0, 9));
 }
 
@@ -124,16 +118,14 @@ Value Note(Rng &rng)
 
 Value GroupRef(Rng &rng)
 {
-    if (rng.Percent(10))
-        return Null();
+    if (rng.Percent(10)) return Null();
     return Int(rng.Int(1, kMaxGroup));
 }
 
 Value Title(Rng &rng)
 {
     // tb_group.title has a deferred unique constraint: duplicates fail at COMMIT, sometimes.
-    if (rng.Percent(10))
-        return Null();
+    if (rng.Percent(10)) return Null();
     return Text("group " + std::to_string(rng.Int(1, 40)));
 }
 
@@ -149,8 +141,7 @@ Value Budget(Rng &rng)
 
 Value Stars(Rng &rng)
 {
-    if (rng.Percent(5))
-        return Null();
+    if (rng.Percent(5)) return Null();
     return Int(rng.Int(1, 5));
 }
 

@@ -26,8 +26,8 @@ std::string OutcomeLabel(const Outcome &outcome)
 
 }  // namespace
 
-Workload::Workload(const Options &options, const Scenario &scenario, Generator &generator,
-                   Rng &rng, Connection &main, Connection &observer, Oracle &oracle, SqlLog &log)
+Workload::Workload(const Options &options, const Scenario &scenario, Generator &generator, Rng &rng,
+                   Connection &main, Connection &observer, Oracle &oracle, SqlLog &log)
     : options_(options),
       scenario_(scenario),
       rng_(rng),
@@ -65,8 +65,7 @@ void Workload::CheckOutcome(const Statement &statement, const Outcome &outcome)
         (RaisedByRefresh(outcome) ? !ExpectedRefreshFailure(outcome)
                                   : statement.allowed_errors.count(outcome.sqlstate) == 0))
         problem = "SQLSTATE " + outcome.sqlstate + ": " + outcome.message;
-    if (problem.empty())
-        return;
+    if (problem.empty()) return;
     throw UnexpectedError(Header("UNEXPECTED ERROR") + "  statement: " + statement.Display() +
                           "\n  " + problem + (problem.back() == '\n' ? "" : "\n") +
                           "  recent statements (oldest first):\n" + history_.Format("    "));
@@ -83,17 +82,15 @@ void Workload::Verify(Connection &connection, const char *session, const Stateme
         // tv_ratio's definition divides by zero for some rows, so it cannot be evaluated once
         // such a row got in: the write should have failed in the TVIEW's refresh. That is a
         // TVIEW out of step with its base table, a divergence.
-        const bool stale = error.sqlstate() == sqlstate::kDivisionByZero &&
-                           !scenario_.refresh_failures().empty();
+        const bool stale =
+            error.sqlstate() == sqlstate::kDivisionByZero && !scenario_.refresh_failures().empty();
         if (stale)
             report += "  (a write that should have failed in tv_ratio's refresh went through)\n";
         report += "  recent statements (oldest first):\n" + history_.Format("    ");
-        if (stale)
-            throw DivergenceFound(report);
+        if (stale) throw DivergenceFound(report);
         throw UnexpectedError(report);
     }
-    if (divergent.empty())
-        return;
+    if (divergent.empty()) return;
     std::string report = Header("DIVERGENCE") + "  statement: " + statement.Display() + "\n" +
                          "  checked in: " + session + " session\n";
     for (const auto &divergence : divergent) report += oracle_.Describe(connection, divergence);
@@ -114,14 +111,11 @@ bool Workload::Step(const Statement &statement)
     history_.Add(executed_, statement.Display(), OutcomeLabel(outcome));
     outcomes_[outcome.ok ? "ok" : outcome.sqlstate]++;
     CheckOutcome(statement, outcome);
-    if (outcome.ok && statement.takes_exclusive_lock)
-        exclusive_lock_held_ = true;
-    if (!main_.InTransaction())
-        exclusive_lock_held_ = false;
+    if (outcome.ok && statement.takes_exclusive_lock) exclusive_lock_held_ = true;
+    if (!main_.InTransaction()) exclusive_lock_held_ = false;
 
     // In a failed transaction nothing can be read; ROLLBACK [TO SAVEPOINT] gets checked next.
-    if (!main_.InFailedTransaction())
-        Verify(main_, "writing", statement);
+    if (!main_.InFailedTransaction()) Verify(main_, "writing", statement);
     // Others see the last committed state: always after a commit, now and then mid-transaction
     // (not behind a TRUNCATE's exclusive lock, which would block the observer).
     if (!main_.InTransaction() || (!exclusive_lock_held_ && rng_.Percent(10)))
@@ -180,8 +174,7 @@ void Workload::RunTransaction()
     for (int op = 0; op < operations && Remaining() > 1; op++) {
         if (main_.InFailedTransaction()) {
             // A provoked failure: go back to a savepoint, or end the transaction.
-            if (savepoints.empty() || Remaining() < 3 || rng_.Percent(25))
-                break;
+            if (savepoints.empty() || Remaining() < 3 || rng_.Percent(25)) break;
             RollbackToSavepoint(savepoints, static_cast<std::size_t>(rng_.Int(
                                                 0, static_cast<int>(savepoints.size()) - 1)));
             continue;
