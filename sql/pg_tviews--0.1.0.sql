@@ -162,6 +162,23 @@ CREATE FUNCTION pg_tviews_verify(name text) RETURNS boolean
 COMMENT ON FUNCTION pg_tviews_verify(text) IS
     'true when the TVIEW equals its definition row for row (EXCEPT ALL both ways)';
 
+-- Manual refreshes. Each recomputes rows from the definition like the automatic refresh (same
+-- statement, same locks) and returns how many rows the definition produced for them.
+CREATE FUNCTION pg_tviews_refresh(name text, force boolean DEFAULT false) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'pg_tviews_refresh' LANGUAGE C;
+COMMENT ON FUNCTION pg_tviews_refresh(text, boolean) IS
+    'recompute every row of a TVIEW (a full refresh always repairs it; force is accepted)';
+CREATE FUNCTION pg_tviews_refresh(name text, key anyelement) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'pg_tviews_refresh_key' LANGUAGE C;
+COMMENT ON FUNCTION pg_tviews_refresh(text, anyelement) IS 'recompute the TVIEW row with this key';
+CREATE FUNCTION pg_tviews_refresh_row(name text, key anyelement) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'pg_tviews_refresh_key' LANGUAGE C;
+COMMENT ON FUNCTION pg_tviews_refresh_row(text, anyelement) IS 'recompute the TVIEW row with this key';
+CREATE FUNCTION pg_tviews_refresh_range(name text, lo anyelement, hi anyelement) RETURNS bigint
+    AS 'MODULE_PATHNAME', 'pg_tviews_refresh_range' LANGUAGE C;
+COMMENT ON FUNCTION pg_tviews_refresh_range(text, anyelement, anyelement) IS
+    'recompute the TVIEW rows whose keys lie between lo and hi, inclusive';
+
 CREATE FUNCTION pg_tviews_selftest(kind text) RETURNS text
     AS 'MODULE_PATHNAME', 'pg_tviews_selftest' LANGUAGE C STRICT;
 COMMENT ON FUNCTION pg_tviews_selftest(text) IS

@@ -1,15 +1,46 @@
-// SQL entry point: pg_tviews_verify(name), the oracle.
+// SQL entry points of the refresh engine: manual refreshes and pg_tviews_verify(), the oracle.
 #include "pg_tviews/boundary/guard.hpp"
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/refresh/refresh.hpp"
 
 extern "C" {
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "lib/stringinfo.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 }
 
 namespace pg_tviews {
 
 namespace {
+
+TviewEntry *TviewArgument(FunctionCallInfo fcinfo)
+{
+    if (PG_ARGISNULL(0))
+        ereport(ERROR,
+                (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("TVIEW name must not be null")));
+    return RegistryResolve(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+}
+
+// Argument `arg`, of whatever type the caller passed (anyelement), as a value of the key's type:
+// 12345 for an integer key, '…' for a uuid or text key. Converted through text, like a literal.
+Datum KeyArgument(FunctionCallInfo fcinfo, int arg, const TviewEntry *tview)
+{
+    if (PG_ARGISNULL(arg))
+        ereport(ERROR,
+                (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("TVIEW key must not be null")));
+    Oid type = get_fn_expr_argtype(fcinfo->flinfo, arg);
+    Datum value = PG_GETARG_DATUM(arg);
+    if (type == tview->key_type) return value;
+    Oid output;
+    bool varlena;
+    getTypeOutputInfo(type, &output, &varlena);
+    char *text = OidOutputFunctionCall(output, value);
+    Oid input, ioparam;
+    getTypeInputInfo(tview->key_type, &input, &ioparam);
+    return OidInputFunctionCall(input, text, ioparam, -1);
+}
 
 Datum Verify(FunctionCallInfo fcinfo)
 {
@@ -18,8 +49,58 @@ Datum Verify(FunctionCallInfo fcinfo)
     PG_RETURN_BOOL(VerifyTview(tview));
 }
 
+// pg_tviews_refresh(name, force): recomputes every row; returns the rows the definition produced.
+// A full refresh always repairs the TVIEW, so force is accepted for the runbooks that pass it.
+Datum RefreshFull(FunctionCallInfo fcinfo)
+{
+    TviewEntry *tview = TviewArgument(fcinfo);
+    PG_RETURN_INT64(RefreshAll(tview).recomputed);
+}
+
+// pg_tviews_refresh(name, key) and pg_tviews_refresh_row(name, key): recomputes one row.
+Datum RefreshOneKey(FunctionCallInfo fcinfo)
+{
+    TviewEntry *tview = TviewArgument(fcinfo);
+    Datum key = KeyArgument(fcinfo, 1, tview);
+    PG_RETURN_INT64(RefreshKeys(tview, &key, 1).recomputed);
+}
+
+// pg_tviews_refresh_range(name, lo, hi): recomputes every key between lo and hi (inclusive) that
+// the definition produces or the table holds, in one set-based refresh.
+Datum RefreshRange(FunctionCallInfo fcinfo)
+{
+    TviewEntry *tview = TviewArgument(fcinfo);
+    Datum bounds[2] = {KeyArgument(fcinfo, 1, tview), KeyArgument(fcinfo, 2, tview)};
+    const char *key = quote_identifier(tview->key_column);
+    StringInfoData sql;
+    initStringInfo(&sql);
+    appendStringInfo(
+        &sql,
+        "SELECT %s FROM %s WHERE %s BETWEEN $1 AND $2"
+        " UNION SELECT %s FROM %s WHERE %s BETWEEN $1 AND $2",
+        key, quote_qualified_identifier(tview->definition_schema, tview->definition_name), key, key,
+        quote_qualified_identifier(tview->schema_name, tview->table_name), key);
+    Oid types[2] = {tview->key_type, tview->key_type};
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (SPI_execute_with_args(sql.data, 2, types, bounds, nullptr, true, 0) != SPI_OK_SELECT)
+        elog(ERROR, "could not list the keys of TVIEW \"%s\"", tview->table_name);
+    int nkeys = static_cast<int>(SPI_processed);
+    auto *keys = static_cast<Datum *>(SPI_palloc(sizeof(Datum) * Max(1, nkeys)));
+    for (int i = 0; i < nkeys; i++) {
+        bool isnull;
+        keys[i] = SPI_datumTransfer(
+            SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull),
+            tview->key_typbyval, tview->key_typlen);
+    }
+    SPI_finish();
+    PG_RETURN_INT64(RefreshKeys(tview, keys, nkeys).recomputed);
+}
+
 }  // namespace
 
 }  // namespace pg_tviews
 
 PG_TVIEWS_SQL_FUNCTION(pg_tviews_verify, pg_tviews::Verify)
+PG_TVIEWS_SQL_FUNCTION(pg_tviews_refresh, pg_tviews::RefreshFull)
+PG_TVIEWS_SQL_FUNCTION(pg_tviews_refresh_key, pg_tviews::RefreshOneKey)
+PG_TVIEWS_SQL_FUNCTION(pg_tviews_refresh_range, pg_tviews::RefreshRange)
