@@ -62,6 +62,11 @@ CREATE TRIGGER tviews_catalog_linked AFTER INSERT ON tviews_internal.tview
 CREATE FUNCTION pg_tviews_capture() RETURNS trigger
     AS 'MODULE_PATHNAME', 'pg_tviews_capture' LANGUAGE C;
 
+CREATE FUNCTION pg_tviews_install_stmt_triggers() RETURNS integer
+    AS 'MODULE_PATHNAME', 'pg_tviews_install_stmt_triggers' LANGUAGE C;
+COMMENT ON FUNCTION pg_tviews_install_stmt_triggers() IS
+    'create whichever capture triggers base tables of TVIEWs lack; returns how many it created';
+
 -- Creation and removal.
 CREATE FUNCTION pg_tviews_create(name text, query text, options jsonb DEFAULT '{}')
     RETURNS regclass
