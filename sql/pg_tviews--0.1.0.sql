@@ -189,6 +189,40 @@ CREATE FUNCTION pg_tviews_selftest(kind text) RETURNS text
 COMMENT ON FUNCTION pg_tviews_selftest(text) IS
     'raises an error of the given kind (cxx, pg, pg_in_cxx) through the C++ boundary, for diagnostics';
 
+-- Refresh statistics, shared by every session (not transactional, like pg_stat_*).
+CREATE FUNCTION pg_tviews_stats_raw(
+    OUT tview oid, OUT refreshes bigint, OUT rows_inserted bigint, OUT rows_updated bigint,
+    OUT rows_deleted bigint, OUT rows_unchanged bigint, OUT total_time_ms float8,
+    OUT last_refresh timestamptz, OUT last_duration_ms float8, OUT errors bigint,
+    OUT last_error text, OUT last_error_at timestamptz)
+RETURNS SETOF record AS 'MODULE_PATHNAME', 'pg_tviews_stats_raw' LANGUAGE C;
+
+CREATE VIEW pg_tviews_stats AS
+SELECT t.tview::text AS tview,
+       coalesce(s.refreshes, 0) AS refreshes,
+       coalesce(s.rows_inserted, 0) AS rows_inserted,
+       coalesce(s.rows_updated, 0) AS rows_updated,
+       coalesce(s.rows_deleted, 0) AS rows_deleted,
+       coalesce(s.rows_unchanged, 0) AS rows_unchanged,
+       coalesce(s.total_time_ms, 0) AS total_time_ms,
+       s.last_refresh, s.last_duration_ms,
+       coalesce(s.errors, 0) AS errors,
+       s.last_error, s.last_error_at
+  FROM tviews_internal.tview t
+  LEFT JOIN @extschema@.pg_tviews_stats_raw() s ON s.tview = t.tview::oid;
+COMMENT ON VIEW pg_tviews_stats IS
+    'refreshes, rows written, unchanged rows skipped, time and the last error of every TVIEW';
+
+CREATE FUNCTION pg_tviews_stats_reset_oid(tview oid) RETURNS void
+    AS 'MODULE_PATHNAME', 'pg_tviews_stats_reset' LANGUAGE C;
+CREATE FUNCTION pg_tviews_stats_reset(name text DEFAULT NULL) RETURNS void
+LANGUAGE sql AS $$
+    SELECT @extschema@.pg_tviews_stats_reset_oid(
+        CASE WHEN name IS NULL THEN NULL ELSE @extschema@.pg_tviews_resolve(name)::oid END)
+$$;
+COMMENT ON FUNCTION pg_tviews_stats_reset(text) IS
+    'forget the statistics of one TVIEW, or of every TVIEW of this database';
+
 -- The catalog, readable.
 CREATE VIEW pg_tviews AS
 SELECT t.tview::text AS tview,

@@ -3,6 +3,7 @@
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/ddl/utility_hook.hpp"
 #include "pg_tviews/guc.hpp"
+#include "pg_tviews/observe/stats.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
 #include "pg_tviews/refresh/conflict_table.hpp"
 
@@ -27,12 +28,14 @@ void OnShmemRequest()
 {
     if (previous_shmem_request != nullptr) previous_shmem_request();
     pg_tviews::ConflictTableRequestShmem();
+    pg_tviews::StatsRequestShmem();
 }
 
 void OnShmemStartup()
 {
     if (previous_shmem_startup != nullptr) previous_shmem_startup();
     pg_tviews::ConflictTableInitShmem();
+    pg_tviews::StatsInitShmem();
 }
 
 }  // namespace

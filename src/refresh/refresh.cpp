@@ -7,6 +7,7 @@
 
 #include "pg_tviews/boundary/guard.hpp"
 #include "pg_tviews/core/refresh_sql.hpp"
+#include "pg_tviews/observe/stats.hpp"
 #include "pg_tviews/refresh/key_locks.hpp"
 
 extern "C" {
@@ -14,6 +15,7 @@ extern "C" {
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "utils/array.h"
+#include "utils/timestamp.h"
 #include "utils/lsyscache.h"
 #include "utils/typcache.h"
 }
@@ -107,21 +109,9 @@ int SortUnique(const TviewEntry *tview, Datum *keys, int nkeys)
     return unique;
 }
 
-// Runs one refresh statement as the TVIEW's owner and reads its counts.
-RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
+// Executes a refresh statement through SPI and reads its counts.
+RefreshCounts RunStatement(TviewEntry *tview, StatementKind kind, Datum keys_array)
 {
-    ErrorContextCallback context;
-    context.callback = RefreshErrorContext;
-    context.arg = tview;
-    context.previous = error_context_stack;
-    error_context_stack = &context;
-
-    Oid saved_user;
-    int saved_security;
-    GetUserIdAndSecContext(&saved_user, &saved_security);
-    // Subtransaction and transaction abort restore the user id, so no PG_TRY is needed.
-    SetUserIdAndSecContext(tview->owner, saved_security | SECURITY_LOCAL_USERID_CHANGE);
-
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     SPIPlanPtr plan = PreparedPlan(tview, kind);
     char nulls[1] = {' '};
@@ -151,9 +141,47 @@ RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
                          "constraint on the column it comes from.")));
     SPI_finish();
 
+    return counts;
+}
+
+// Runs one refresh statement as the TVIEW's owner and reads its counts.
+RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
+{
+    ErrorContextCallback context;
+    context.callback = RefreshErrorContext;
+    context.arg = tview;
+    context.previous = error_context_stack;
+    error_context_stack = &context;
+
+    Oid saved_user;
+    int saved_security;
+    GetUserIdAndSecContext(&saved_user, &saved_security);
+    // Subtransaction and transaction abort restore the user id, so no PG_TRY is needed.
+    SetUserIdAndSecContext(tview->owner, saved_security | SECURITY_LOCAL_USERID_CHANGE);
+
+    // Success and failure alike land in the shared statistics; a failure is recorded before the
+    // transaction rolls back. Nothing written inside PG_TRY is read after it (DESIGN §4 rule 3).
+    TimestampTz start = GetCurrentTimestamp();
+    MemoryContext caller_context = CurrentMemoryContext;
+    RefreshCounts *counts = static_cast<RefreshCounts *>(palloc0(sizeof(RefreshCounts)));
+    PG_TRY();
+    {
+        *counts = RunStatement(tview, kind, keys_array);
+        StatsRecordRefresh(tview->relid, *counts, GetCurrentTimestamp() - start);
+    }
+    PG_CATCH();
+    {
+        MemoryContextSwitchTo(caller_context);
+        ErrorData *error = CopyErrorData();
+        StatsRecordError(tview->relid, error->message);
+        FreeErrorData(error);
+        PG_RE_THROW();
+    }
+    PG_END_TRY();
+
     SetUserIdAndSecContext(saved_user, saved_security);
     error_context_stack = context.previous;
-    return counts;
+    return *counts;
 }
 
 // Locks the start values of every mapped path that the keys read (see key_locks.hpp). `keys` is
