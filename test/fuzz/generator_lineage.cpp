@@ -232,6 +232,21 @@ std::string LineageGenerator::KeyValue(const std::string &a, const char *column,
     return rng_.Percent(50) ? Key(max) : Shifted(Col(a, column), NonZeroDelta(rng_), max);
 }
 
+// A new text: the old one upper-cased or suffixed and cut to `width`, or a fresh one.
+std::string LineageGenerator::TextValue(const std::string &a, const char *column,
+                                        const char *suffix, int width,
+                                        const std::function<std::string()> &fresh)
+{
+    switch (rng_.Int(0, 3)) {
+        case 0:
+            return "upper(" + Col(a, column) + ")";
+        case 1:
+            return "left(" + Col(a, column) + " || " + suffix + ", " + S(width) + ")";
+        default:
+            return fresh();
+    }
+}
+
 // A re-pointed foreign key: an existing parent, a neighbour of the current one, or any key.
 std::string LineageGenerator::ForeignKeyValue(const std::string &a, const char *column,
                                               const char *parent_table, const char *parent_key,
@@ -253,17 +268,7 @@ std::string LineageGenerator::CompanyAssignment(const std::string &column, const
     if (column == "pk_company") {
         value = KeyValue(a, "pk_company", kMaxCompany);
     } else {
-        switch (rng_.Int(0, 3)) {
-            case 0:
-                value = "upper(" + Col(a, "name") + ")";
-                break;
-            case 1:
-                value = "left(" + Col(a, "name") + " || '+', 12)";
-                break;
-            default:
-                value = CompanyName(rng_).Sql();
-                break;
-        }
+        value = TextValue(a, "name", "'+'", 12, [this] { return CompanyName(rng_).Sql(); });
     }
     return column + " = " + value;
 }
@@ -276,17 +281,7 @@ std::string LineageGenerator::UserAssignment(const std::string &column, const st
     } else if (column == "fk_company") {
         value = ForeignKeyValue(a, "fk_company", "tb_company", "pk_company", kMaxCompany);
     } else if (column == "name") {
-        switch (rng_.Int(0, 3)) {
-            case 0:
-                value = "upper(" + Col(a, "name") + ")";
-                break;
-            case 1:
-                value = "left(" + Col(a, "name") + " || '!', 6)";
-                break;
-            default:
-                value = UserName(rng_).Sql();
-                break;
-        }
+        value = TextValue(a, "name", "'!'", 6, [this] { return UserName(rng_).Sql(); });
     } else {
         value = rng_.Percent(50) ? "NOT " + Col(a, "active") : UserActive(rng_).Sql();
     }
@@ -301,17 +296,7 @@ std::string LineageGenerator::PostAssignment(const std::string &column, const st
     } else if (column == "fk_user") {
         value = ForeignKeyValue(a, "fk_user", "tb_user", "pk_user", kMaxUser);
     } else if (column == "title") {
-        switch (rng_.Int(0, 3)) {
-            case 0:
-                value = "upper(" + Col(a, "title") + ")";
-                break;
-            case 1:
-                value = "left(" + Col(a, "title") + " || '!', 8)";
-                break;
-            default:
-                value = PostTitle(rng_).Sql();
-                break;
-        }
+        value = TextValue(a, "title", "'!'", 8, [this] { return PostTitle(rng_).Sql(); });
     } else if (column == "score") {
         switch (rng_.Int(0, 3)) {
             case 0:

@@ -4,6 +4,7 @@
 // MERGE, bulk updates and TRUNCATE ... CASCADE.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,8 @@ class LineageGenerator : public Generator {
 
     // "column = expression" for an UPDATE whose target is aliased alias.
     std::string KeyValue(const std::string &alias, const char *column, int max);
+    std::string TextValue(const std::string &alias, const char *column, const char *suffix,
+                          int width, const std::function<std::string()> &fresh);
     std::string ForeignKeyValue(const std::string &alias, const char *column,
                                 const char *parent_table, const char *parent_key, int max);
     std::string CompanyAssignment(const std::string &column, const std::string &alias);
