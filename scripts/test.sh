@@ -6,8 +6,10 @@
 #
 # Suites: unit (GoogleTest, src/core), regress (pg_regress), isolation (pg_isolation_regress),
 # tap (PostgreSQL::Test::Cluster: crash recovery, 2PC across restart, dump/restore), fuzz
-# (differential fuzzer against a throwaway server). A failing suite does not stop the
-# others. The exit status is non-zero when any test failed or any server log shows a crash.
+# (differential fuzzer against a throwaway server), runbooks (every SQL block and script of
+# docs/operations/runbooks and every query of docs/operations/monitoring/queries.yaml, run
+# against a fixture database), seeds (the seed documents' pg_tviews statements, verbatim). A
+# failing suite does not stop the others. The exit status is non-zero when any test failed or any server log shows a crash.
 #
 # Environment:
 #   SKIP_SETUP=1          do not run scripts/setup.sh (packages, build, install)
@@ -26,7 +28,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=scripts/lib.sh
 source "$ROOT/scripts/lib.sh"
 
-ALL_SUITES=(unit regress isolation tap fuzz)
+ALL_SUITES=(unit regress isolation tap fuzz runbooks seeds)
 RUN_DIR="$ROOT/test/.run"
 FALLBACK_CONF="$RUN_DIR/pg_tviews.conf"
 
@@ -282,6 +284,21 @@ suite_tap() {
     done
     count_crashes "$copy"/tmp_check/log/*.log
     report "$passed" "$failed"
+}
+
+# --- runbooks and seeds ----------------------------------------------------------------------
+
+# Throwaway servers on ports 55461 (runbooks) and 55462 (seeds); see the sourced files.
+suite_runbooks() {
+    # shellcheck source=test/runbooks/suite.sh
+    source "$ROOT/test/runbooks/suite.sh"
+    runbooks_suite
+}
+
+suite_seeds() {
+    # shellcheck source=test/seeds/suite.sh
+    source "$ROOT/test/seeds/suite.sh"
+    seeds_suite
 }
 
 # --- main ----------------------------------------------------------------------------------
