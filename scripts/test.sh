@@ -9,7 +9,8 @@
 # (differential fuzzer against a throwaway server), runbooks (every SQL block and script of
 # docs/operations/runbooks and every query of docs/operations/monitoring/queries.yaml, run
 # against a fixture database), seeds (the seed documents' pg_tviews statements, verbatim). A
-# failing suite does not stop the others. The exit status is non-zero when any test failed or any server log shows a crash.
+# failing suite does not stop the others. The exit status is non-zero when any test failed or
+# any server log shows a crash.
 #
 # Environment:
 #   SKIP_SETUP=1          do not run scripts/setup.sh (packages, build, install)

@@ -7,6 +7,7 @@
 #   -- @db fixture|sandbox|continue          where it runs (see test/runbooks/suite.sh)
 #   -- @expect ok                            or: -- @expect error SQLSTATE message text
 #   -- @stale                                (optional) it leaves TVIEWs unmaintained on purpose
+#   -- @setup SQL                            (optional, repeatable) our own SQL, run before it
 #   -- @check SQL                            (optional, repeatable) must return true afterwards
 # and its body is the seed's text. Placeholder names (your_tview_name, entity_name, ...) are
 # replaced by fixture names with test/seeds/NNN.sed, applied to the body only, at run time.
@@ -32,7 +33,7 @@ sd_psql() {
 # number of cases.
 sd_split() {
     local file="$1" dir="$2" start="$3"
-    awk -v dir="$dir" -v n="$start" '
+    awk -v dir="$dir" -v n="$start" -v start="$start" '
         /^-- @case / { n++; head = sprintf("%s/%04d.head", dir, n); body = sprintf("%s/%04d.body", dir, n)
                        print > head; printf "" > body; inhead = 1; next }
         n == start { next }
@@ -57,7 +58,10 @@ sd_verbatim() {
 }
 
 sd_new_sandbox() {
-    sd_psql postgres -q -c "DROP DATABASE IF EXISTS $SD_SANDBOX WITH (FORCE)" \
+    # A prepared transaction left by a failed case would keep the old sandbox alive.
+    printf '%s\n' "SELECT format('ROLLBACK PREPARED %L', gid) FROM pg_prepared_xacts
+        WHERE database = current_database() \\gexec" | sd_psql "$SD_SANDBOX" -q >/dev/null 2>&1 || true
+    sd_psql postgres -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $SD_SANDBOX WITH (FORCE)" \
         -c "CREATE DATABASE $SD_SANDBOX TEMPLATE $SD_FIXTURE" </dev/null
 }
 
@@ -100,6 +104,12 @@ sd_case() {
             db="$SD_SANDBOX" ;;
         *) echo "FAIL $label: bad @db \"$where\""; return 1 ;;
     esac
+    while IFS= read -r check; do
+        if ! out="$(sd_psql "$db" -q -c "$check" </dev/null 2>&1)"; then
+            echo "FAIL $label ($db): setup failed: $out"
+            return 1
+        fi
+    done < <(sed -n 's/^-- @setup *//p' "$head")
     sd_psql "$db" -f "$sql" </dev/null >"$log" 2>&1 || rc=$?
     state="$(grep -m 1 -oE 'ERROR: +[0-9A-Z]{5}: .*' "$log" | sed -E 's/ERROR: +//')"
     if [[ "$expect" == ok ]]; then
