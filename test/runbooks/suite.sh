@@ -66,7 +66,7 @@ rb_lint() {
 
 # Creates the sandbox afresh from the fixture.
 rb_new_sandbox() {
-    rb_psql postgres -q -c "DROP DATABASE IF EXISTS $RB_SANDBOX WITH (FORCE)" \
+    rb_psql postgres -q -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $RB_SANDBOX WITH (FORCE)" \
         -c "CREATE DATABASE $RB_SANDBOX TEMPLATE $RB_FIXTURE" </dev/null
 }
 
