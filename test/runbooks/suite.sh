@@ -6,6 +6,7 @@
 #   * every ```sql block of docs/operations/runbooks/**/*.md (files in sorted order),
 #   * every docs/operations/runbooks/scripts/*.sql file,
 #   * every docs/operations/runbooks/scripts/*.sh helper (against the clean fixture: exit 0),
+#     and check-health.sh's exit status with a suspended TVIEW (1) and a disabled trigger (2),
 #   * every query of docs/operations/monitoring/queries.yaml (it runs, and its result has
 #     exactly the columns its metrics list declares, labels text and metrics numeric).
 # A block or script runs with psql ON_ERROR_STOP and the variables of RUNBOOK_VARS. Its marker
@@ -143,6 +144,20 @@ rb_unit() {
     echo "ok   $label ($db${flags:+; $flags})"
 }
 
+# Runs a shell helper against a database: rb_helper FILE DB EXPECTED_EXIT_STATUS.
+rb_helper() {
+    local file="$1" db="$2" want="$3" rc=0 log
+    log="$RB_WORK/$(basename "$file").$db.log"
+    PGHOST="$RB_SERVER" PGPORT="$RB_PORT" PGDATABASE="$db" PGUSER="$PG_USER" \
+        bash "$file" </dev/null >"$log" 2>&1 || rc=$?
+    if ((rc != want)); then
+        echo "FAIL ${file#"$ROOT"/} on $db: exit $rc, expected $want"
+        sed -e 's/^/    | /' "$log" | tail -n 20
+        return 1
+    fi
+    echo "ok   ${file#"$ROOT"/} (exit $rc on $db: $(head -n 1 "$log"))"
+}
+
 # Splits queries.yaml (the subset postgres_exporter's extend.query-path files use: a top-level
 # name, "query: |" block, "metrics:" list of "- column:" with usage and description) into
 # DIR/NAME.sql and DIR/NAME.metrics ("column usage" lines); prints the names.
@@ -253,16 +268,29 @@ runbooks_suite() {
 
     # Shell helpers: syntax, then a run against the clean fixture (exit 0).
     while IFS= read -r file; do
-        if bash -n "$file" && PGHOST="$RB_SERVER" PGPORT="$RB_PORT" PGDATABASE="$RB_FIXTURE" \
-            PGUSER="$PG_USER" bash "$file" </dev/null >"$RB_WORK/$(basename "$file").log" 2>&1; then
-            echo "ok   ${file#"$ROOT"/} (exit 0 on the fixture)"
+        if bash -n "$file" && rb_helper "$file" "$RB_FIXTURE" 0; then
             passed=$((passed + 1))
         else
-            echo "FAIL ${file#"$ROOT"/}: non-zero exit on the clean fixture"
-            sed -e 's/^/    | /' "$RB_WORK/$(basename "$file").log" | tail -n 20
             failed=$((failed + 1))
         fi
     done < <(find "$RB_DOCS/scripts" -name '*.sh' | LC_ALL=C sort)
+    # check-health.sh's exit status is what cron and agents act on: 1 for a WARNING (a
+    # suspended TVIEW), 2 for an ERROR (a capture trigger disabled by hand).
+    if [[ -f "$RB_DOCS/scripts/check-health.sh" ]]; then
+        if rb_new_sandbox && rb_psql "$RB_SANDBOX" -q -c "SELECT pg_tviews_suspend('tv_order')" \
+            </dev/null >/dev/null && rb_helper "$RB_DOCS/scripts/check-health.sh" "$RB_SANDBOX" 1; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
+        if rb_new_sandbox && rb_psql "$RB_SANDBOX" -q \
+            -c "ALTER TABLE tb_order DISABLE TRIGGER pg_tviews_capture_update" </dev/null >/dev/null &&
+            rb_helper "$RB_DOCS/scripts/check-health.sh" "$RB_SANDBOX" 2; then
+            passed=$((passed + 1))
+        else
+            failed=$((failed + 1))
+        fi
+    fi
 
     if [[ -f "$RB_MONITORING/queries.yaml" ]]; then
         while IFS= read -r name; do
