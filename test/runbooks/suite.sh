@@ -52,7 +52,7 @@ rb_lint() {
     local file="$1" flags="$2" code
     code="$(sed -e 's/--.*$//' "$file")"
     if [[ " $flags " != *" sandbox "* && " $flags " != *" continue "* ]]; then
-        grep -inE 'pg_tviews_(suspend|resume|stats_reset|rebuild|drop)|disable trigger|enable trigger|pg_(terminate|cancel)_backend|(^|[^_a-z])(drop|truncate|reindex|vacuum full|alter (system|database|table|role))([^_a-z]|$)|(commit|rollback) prepared|create (unique )?index|\bcall\b' \
+        grep -inE 'pg_tviews_(suspend|resume|stats_reset|rebuild|drop|prune_capture)|disable trigger|enable trigger|pg_(terminate|cancel)_backend|(^|[^_a-z])(drop|truncate|reindex|vacuum full|alter (system|database|table|role))([^_a-z]|$)|(commit|rollback) prepared|create (unique )?index|\bcall\b' \
             <<<"$code" | head -n 1 && return 0
     fi
     if grep -qiE 'pg_(terminate|cancel)_backend' <<<"$code"; then
