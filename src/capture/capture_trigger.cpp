@@ -92,25 +92,34 @@ void QueueMappedKeys(SourceLink *link, const StartValues *values)
     SPI_finish();
 }
 
+}  // namespace
+
+void QueueKeysOfStartValues(SourceLink *link, Datum *values, int count, bool writing)
+{
+    if (link->mapping_sql[0] == nullptr) {
+        for (int i = 0; i < count; i++) QueueKey(link->tview, values[i]);
+        return;
+    }
+    // A writer of a parent excludes recomputes reading it (see refresh/key_locks.hpp).
+    if (writing && link->reverse_sql[0] != nullptr)
+        LockPathValues(link, values, count, PathAccess::kWrite);
+    StartValues start{values, count, count};
+    QueueMappedKeys(link, &start);
+}
+
+namespace {
+
 // BEFORE ROW UPDATE triggers may change columns the statement's SET list does not name.
 bool UpdatedColumnsAreReliable(Relation base)
 {
     return base->trigdesc == nullptr || !base->trigdesc->trig_update_before_row;
 }
 
-Datum Capture(FunctionCallInfo fcinfo)
+// Queues the keys of every TVIEW the statement's changed rows feed, link by link.
+void QueueLinks(TriggerData *trigger, List *links)
 {
-    if (!CALLED_AS_TRIGGER(fcinfo))
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("pg_tviews_capture() must be called as a trigger")));
-    auto *trigger = reinterpret_cast<TriggerData *>(fcinfo->context);
     TriggerEvent event = trigger->tg_event;
-    if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_STATEMENT(event))
-        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-                        errmsg("pg_tviews_capture() must fire AFTER ... FOR EACH STATEMENT")));
-
     Relation base = trigger->tg_relation;
-    List *links = RegistryLinksForBase(RelationGetRelid(base));
     ListCell *lc;
     foreach (lc, links) {
         auto *link = static_cast<SourceLink *>(lfirst(lc));
@@ -133,14 +142,35 @@ Datum Capture(FunctionCallInfo fcinfo)
         if (trigger->tg_oldtable != nullptr && !start_unchanged)
             CollectStartValues(trigger->tg_oldtable, base, link, &values);
         if (values.count == 0) continue;
-        if (link->mapping_sql[0] == nullptr) {
-            for (int i = 0; i < values.count; i++) QueueKey(link->tview, values.items[i]);
-        } else {
-            if (link->reverse_sql[0] != nullptr)
-                LockPathValues(link, values.items, values.count, PathAccess::kWrite);
-            QueueMappedKeys(link, &values);
-        }
+        QueueKeysOfStartValues(link, values.items, values.count, true);
     }
+}
+
+Datum Capture(FunctionCallInfo fcinfo)
+{
+    if (!CALLED_AS_TRIGGER(fcinfo))
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("pg_tviews_capture() must be called as a trigger")));
+    auto *trigger = reinterpret_cast<TriggerData *>(fcinfo->context);
+    TriggerEvent event = trigger->tg_event;
+    if (!TRIGGER_FIRED_AFTER(event) || !TRIGGER_FIRED_FOR_STATEMENT(event))
+        ereport(ERROR, (errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+                        errmsg("pg_tviews_capture() must fire AFTER ... FOR EACH STATEMENT")));
+
+    Relation base = trigger->tg_relation;
+    List *links = RegistryLinksForBase(RelationGetRelid(base));
+    // Mapping queries end like any statement; what earlier links queued waits for the flush at the
+    // end of the writing statement, so each TVIEW is refreshed once.
+    HoldFlushes();
+    PG_TRY();
+    {
+        QueueLinks(trigger, links);
+    }
+    PG_FINALLY();
+    {
+        ReleaseFlushes();
+    }
+    PG_END_TRY();
     list_free(links);
 
     if (StatementEndIsUnhooked()) FlushQueue();

@@ -103,7 +103,7 @@ void LoadTviews(Generation *gen)
         "SELECT t.tview::oid, n.nspname, c.relname, t.entity, t.definition::oid, dn.nspname,"
         "       dc.relname, t.key_column, c.relowner,"
         "       coalesce((t.plan->>'needs_key_locks')::bool, true),"
-        "       coalesce((t.plan->>'key_unique')::bool, false)"
+        "       coalesce((t.plan->>'key_unique')::bool, false), t.suspended_at IS NOT NULL"
         "  FROM tviews_internal.tview t"
         "  JOIN pg_catalog.pg_class c ON c.oid = t.tview"
         "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
@@ -128,6 +128,7 @@ void LoadTviews(Generation *gen)
         entry->owner = DatumGetObjectId(SPI_getbinval(tuple, desc, 9, &isnull));
         entry->needs_key_locks = DatumGetBool(SPI_getbinval(tuple, desc, 10, &isnull));
         entry->key_unique = DatumGetBool(SPI_getbinval(tuple, desc, 11, &isnull));
+        entry->suspended = DatumGetBool(SPI_getbinval(tuple, desc, 12, &isnull));
         DescribeDefinition(entry);
         gen->tviews = lappend(gen->tviews, entry);
         MemoryContextSwitchTo(old);

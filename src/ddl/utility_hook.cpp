@@ -5,6 +5,7 @@
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/core/naming.hpp"
 #include "pg_tviews/ddl/create.hpp"
+#include "pg_tviews/queue/backlog.hpp"
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
 
@@ -13,6 +14,7 @@ extern "C" {
 #include "catalog/pg_class.h"
 #include "commands/defrem.h"
 #include "commands/extension.h"
+#include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "tcop/cmdtag.h"
 #include "tcop/utility.h"
@@ -129,6 +131,47 @@ void RefuseRenamingColumnsTviewsUse(Node *statement)
                  errhint("Drop the TVIEW, rename the column, then create the TVIEW again.")));
 }
 
+// The table whose triggers an ALTER TABLE or DROP TRIGGER changes, or InvalidOid.
+Oid TableWhoseTriggersChange(Node *statement)
+{
+    RangeVar *table = nullptr;
+    if (IsA(statement, AlterTableStmt)) {
+        auto *alter = castNode(AlterTableStmt, statement);
+        ListCell *lc;
+        foreach (lc, alter->cmds) {
+            switch (castNode(AlterTableCmd, lfirst(lc))->subtype) {
+                case AT_DisableTrig:
+                case AT_DisableTrigAll:
+                case AT_DisableTrigUser:
+                case AT_EnableReplicaTrig:
+                    table = alter->relation;
+                    break;
+                default:
+                    break;
+            }
+        }
+    } else if (IsA(statement, DropStmt) && castNode(DropStmt, statement)->removeType == OBJECT_TRIGGER) {
+        ListCell *lc;
+        foreach (lc, castNode(DropStmt, statement)->objects) {
+            List *names = list_copy(castNode(List, lfirst(lc)));
+            table = makeRangeVarFromNameList(list_truncate(names, list_length(names) - 1));
+        }
+    }
+    if (table == nullptr) return InvalidOid;
+    return RangeVarGetRelid(table, NoLock, true);
+}
+
+// Writes a table makes while its capture triggers are disabled or gone reach no TVIEW: the TVIEWs
+// reading it are marked stale (until a full refresh) the moment that happens, not when noticed.
+void NoteCaptureGaps(Node *statement)
+{
+    Oid relid = TableWhoseTriggersChange(statement);
+    if (!OidIsValid(relid) || !ExtensionInstalled()) return;
+    List *links = RegistryLinksForBase(relid);
+    if (links != NIL) BacklogNoteCaptureGap(relid);
+    list_free(links);
+}
+
 void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                       ProcessUtilityContext context, ParamListInfo params,
                       QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
@@ -148,6 +191,7 @@ void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_on
         else
             standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env,
                                     dest, qc);
+        NoteCaptureGaps(statement);
         // COPY and TRUNCATE fire capture triggers without going through ExecutorFinish.
         if (!QueueIsEmpty()) FlushQueue();
     });

@@ -4,6 +4,7 @@
 #include "pg_tviews/boundary/guard.hpp"
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/guc.hpp"
+#include "pg_tviews/queue/backlog.hpp"
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/refresh/conflict_table.hpp"
 #include "pg_tviews/refresh/refresh.hpp"
@@ -23,6 +24,13 @@ namespace {
 ExecutorFinish_hook_type previous_executor_finish = nullptr;
 TimestampTz loaded_during_statement = 0;  // start of the statement that loaded us late, or 0
 bool flush_in_progress = false;
+int flush_holds = 0;  // HoldFlushes() depth
+
+// TVIEW rows a refresh recomputed or removed.
+int64 Refreshed(const RefreshCounts &counts)
+{
+    return counts.recomputed + counts.deleted;
+}
 
 void OnExecutorFinish(QueryDesc *query)
 {
@@ -32,7 +40,7 @@ void OnExecutorFinish(QueryDesc *query)
         else
             standard_ExecutorFinish(query);
         // The statement's AFTER triggers have fired: its capture triggers have queued keys.
-        if (!QueueIsEmpty()) FlushQueue();
+        if (flush_holds == 0 && !QueueIsEmpty()) FlushQueue();
     });
 }
 
@@ -57,6 +65,7 @@ void OnTransactionEvent(XactEvent event, void *)
                 ConflictTableAtAbort();
             QueueAtTransactionEnd();
             RegistryAtTransactionEnd();
+            flush_holds = 0;
             break;
         default:
             break;
@@ -80,21 +89,33 @@ void InstallStatementEndHooks()
     RegisterSubXactCallback(OnSubTransactionEvent, nullptr);
 }
 
+void HoldFlushes()
+{
+    flush_holds++;
+}
+
+void ReleaseFlushes()
+{
+    if (flush_holds > 0) flush_holds--;
+}
+
 bool StatementEndIsUnhooked()
 {
     return loaded_during_statement != 0 &&
            GetCurrentStatementStartTimestamp() == loaded_during_statement;
 }
 
-void FlushQueue()
+int64 FlushQueue()
 {
     // Statements run by a refresh end inside this loop; what they queue (cascades to TVIEWs that
     // read the refreshed ones) is taken by the loop in level order, not flushed in between.
-    if (flush_in_progress) return;
+    if (flush_in_progress) return 0;
     flush_in_progress = true;
     MemoryContext flush_context =
         AllocSetContextCreate(CurrentMemoryContext, "pg_tviews flush", ALLOCSET_DEFAULT_SIZES);
     MemoryContext old = MemoryContextSwitchTo(flush_context);
+    // Written inside PG_TRY and read after it only on the normal path.
+    volatile int64 refreshed = 0;
     PG_TRY();
     {
         int previous_level = -1;
@@ -108,10 +129,12 @@ void FlushQueue()
                 TviewEntry *tview = RegistryLookup(item->tview_relid);
                 if (tview == nullptr) continue;  // dropped earlier in this transaction
                 level = tview->level;
-                if (item->full)
-                    RefreshAll(tview);
+                if (tview->suspended)
+                    BacklogDefer(tview, item);
                 else
-                    RefreshKeys(tview, item->keys, item->nkeys);
+                    refreshed = refreshed + Refreshed(item->full ? RefreshAll(tview)
+                                                                 : RefreshKeys(tview, item->keys,
+                                                                               item->nkeys));
             }
             // Levels only rise along a cascade; a level seen again means writes loop back
             // (a user trigger on a TVIEW writing a table it reads).
@@ -135,6 +158,7 @@ void FlushQueue()
     PG_END_TRY();
     MemoryContextSwitchTo(old);
     MemoryContextDelete(flush_context);
+    return refreshed;
 }
 
 }  // namespace pg_tviews

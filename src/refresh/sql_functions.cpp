@@ -1,6 +1,7 @@
 // SQL entry points of the refresh engine: manual refreshes and pg_tviews_verify(), the oracle.
 #include "pg_tviews/boundary/guard.hpp"
 #include "pg_tviews/catalog/registry.hpp"
+#include "pg_tviews/queue/backlog.hpp"
 #include "pg_tviews/refresh/refresh.hpp"
 
 extern "C" {
@@ -21,6 +22,19 @@ TviewEntry *TviewArgument(FunctionCallInfo fcinfo)
         ereport(ERROR,
                 (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("TVIEW name must not be null")));
     return RegistryResolve(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+}
+
+// Suspension is an operator's decision; a partial refresh would quietly undo part of it.
+void RefuseSuspended(const TviewEntry *tview)
+{
+    if (tview->suspended)
+        ereport(ERROR,
+                (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                 errmsg("TVIEW \"%s\" is suspended", tview->table_name),
+                 errdetail("Its pending keys are kept in the backlog until it is resumed."),
+                 errhint("Resume it with pg_tviews_resume('%s'), or refresh all of it anyway with "
+                         "pg_tviews_refresh('%s', force => true).",
+                         tview->table_name, tview->table_name)));
 }
 
 // Argument `arg`, of whatever type the caller passed (anyelement), as a value of the key's type:
@@ -50,17 +64,23 @@ Datum Verify(FunctionCallInfo fcinfo)
 }
 
 // pg_tviews_refresh(name, force): recomputes every row; returns the rows the definition produced.
-// A full refresh always repairs the TVIEW, so force is accepted for the runbooks that pass it.
+// The TVIEW then equals its definition, so its backlog (suspended keys, stale marks) is done with.
+// force => true also refreshes a suspended TVIEW, which stays suspended.
 Datum RefreshFull(FunctionCallInfo fcinfo)
 {
     TviewEntry *tview = TviewArgument(fcinfo);
-    PG_RETURN_INT64(RefreshAll(tview).recomputed);
+    bool force = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
+    if (!force) RefuseSuspended(tview);
+    int64 rows = RefreshAll(tview).recomputed;
+    BacklogClear(tview);
+    PG_RETURN_INT64(rows);
 }
 
 // pg_tviews_refresh(name, key) and pg_tviews_refresh_row(name, key): recomputes one row.
 Datum RefreshOneKey(FunctionCallInfo fcinfo)
 {
     TviewEntry *tview = TviewArgument(fcinfo);
+    RefuseSuspended(tview);
     Datum key = KeyArgument(fcinfo, 1, tview);
     PG_RETURN_INT64(RefreshKeys(tview, &key, 1).recomputed);
 }
@@ -70,6 +90,7 @@ Datum RefreshOneKey(FunctionCallInfo fcinfo)
 Datum RefreshRange(FunctionCallInfo fcinfo)
 {
     TviewEntry *tview = TviewArgument(fcinfo);
+    RefuseSuspended(tview);
     Datum bounds[2] = {KeyArgument(fcinfo, 1, tview), KeyArgument(fcinfo, 2, tview)};
     const char *key = quote_identifier(tview->key_column);
     StringInfoData sql;

@@ -31,6 +31,7 @@ struct TviewEntry {
     char key_typalign;
     bool needs_key_locks;    // several base rows may feed one key: serialize refreshes per key
     bool key_unique;         // proven at creation: the definition cannot repeat a key
+    bool suspended;          // pg_tviews_suspend(): queued keys go to the backlog, not refreshed
     Oid owner;               // refreshes run as the TVIEW's owner
     int level;               // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
     List *columns;           // char * names of the definition's columns, in order

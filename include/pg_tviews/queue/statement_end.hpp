@@ -6,6 +6,10 @@
 // abort only reset state (DESIGN §4 rule 5).
 #pragma once
 
+extern "C" {
+#include "postgres.h"
+}
+
 namespace pg_tviews {
 
 // Installs the executor hooks and transaction callbacks; called once from _PG_init().
@@ -15,7 +19,15 @@ void InstallStatementEndHooks();
 // ExecutorFinish was dispatched before our hook existed, so triggers must refresh at once.
 bool StatementEndIsUnhooked();
 
-// Refreshes every TVIEW with queued keys, repeatedly, until the queue is empty.
-void FlushQueue();
+// Brackets work that queues keys and runs statements of its own (capture's mapping queries):
+// the ends of those statements must not flush what is queued so far. Nestable; an error between
+// them is handled by the caller's PG_FINALLY and, at worst, by transaction end.
+void HoldFlushes();
+void ReleaseFlushes();
+
+// Refreshes every TVIEW with queued keys, repeatedly, until the queue is empty (a suspended
+// TVIEW's keys go to the backlog instead); returns the TVIEW rows recomputed or removed, 0 when a
+// flush is already running further up the stack.
+int64 FlushQueue();
 
 }  // namespace pg_tviews

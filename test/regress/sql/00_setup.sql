@@ -79,7 +79,11 @@ BEGIN
         EXECUTE 'SELECT count(*) FROM tviews_internal.source' INTO sources;
         SELECT count(*) INTO views
           FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-         WHERE n.nspname = 'tviews_internal' AND c.relkind = 'v';
+         WHERE n.nspname = 'tviews_internal' AND c.relkind = 'v'
+           -- the extension's own views there are not definition views
+           AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                            WHERE d.classid = 'pg_catalog.pg_class'::regclass
+                              AND d.objid = c.oid AND d.deptype = 'e');
     END IF;
     SELECT count(*) INTO triggers
       FROM pg_catalog.pg_trigger t
@@ -145,3 +149,13 @@ END $$;
 
 SELECT oracle_check();
 SELECT tviews_footprint();
+
+-- The SQLSTATE and message a statement fails with, or 'ok'; for asserting error codes.
+CREATE FUNCTION error_of(statement text) RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE statement;
+    RETURN 'ok';
+EXCEPTION WHEN OTHERS THEN
+    RETURN SQLSTATE || ': ' || SQLERRM;
+END $$;
