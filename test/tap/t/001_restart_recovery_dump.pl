@@ -72,16 +72,25 @@ is(divergence($node, 'app'), '0', 'TVIEW equals its definition after ROLLBACK PR
 
 # Dump and restore into a new database: the TVIEWs come back and stay maintained, and their
 # dependencies are re-established (dropping a base table cascades to the TVIEWs).
+# A suspension and its backlog are part of the catalog: they survive the round trip too.
+$node->safe_psql('app', "SELECT pg_tviews_suspend('tv_post_title'); UPDATE tb_post SET title = 'eins' WHERE pk_post = 1");
 my $dump = $node->basedir . '/app.dump';
 $node->command_ok([ 'pg_dump', '-Fc', '-f', $dump, '-d', $node->connstr('app') ], 'pg_dump');
 $node->safe_psql('postgres', 'CREATE DATABASE restored');
 $node->command_ok([ 'pg_restore', '-d', $node->connstr('restored'), $dump ], 'pg_restore');
 is($node->safe_psql('restored', 'SELECT string_agg(tview, \',\' ORDER BY tview) FROM pg_tviews'),
     'tv_post,tv_post_title', 'catalog restored');
+is($node->safe_psql('restored', "SELECT entity_name || ':' || status FROM pg_tviews_metadata ORDER BY 1"),
+    "tv_post:ok\ntv_post_title:suspended", 'suspension restored');
+is($node->safe_psql('restored', "SELECT string_agg(entity_name || ':' || key, ',') FROM pg_tviews_get_queue()"),
+    'tv_post_title:1', 'backlog restored');
+is($node->safe_psql('restored', "SELECT string_agg(entity, ',' ORDER BY entity) FROM pg_tview_meta"),
+    'post,post_title', 'pg_tview_meta mirror rebuilt from the restored catalog');
 $node->safe_psql('restored', "UPDATE tb_user SET name = 'ann again' WHERE pk_user = 1; INSERT INTO tb_post VALUES (3, 1, 'three')");
+is($node->safe_psql('restored', "SELECT pg_tviews_resume()"), '2', 'resume catches up the restored backlog');
 is(divergence($node, 'restored'), '0', 'restored TVIEW still maintained');
 is($node->safe_psql('restored', "SELECT title FROM tv_post_title ORDER BY 1"),
-    "three\ntwo\nuno", 'restored cascade still maintained');
+    "eins\nthree\ntwo", 'restored cascade still maintained');
 $node->safe_psql('restored', 'DROP TABLE tb_user CASCADE');
 is($node->safe_psql('restored',
         "SELECT count(*) FROM pg_class WHERE relname IN ('tv_post', 'tv_post_title')"),
