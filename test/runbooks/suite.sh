@@ -3,6 +3,7 @@
 #
 # On a throwaway server it builds a fixture database (test/runbooks/fixture.sql), then runs as
 # one test each, in order:
+#   * the library's layout and each runbook's "When to use" and "Rollback" sections,
 #   * every ```sql block of docs/operations/runbooks/**/*.md (files in sorted order),
 #   * every docs/operations/runbooks/scripts/*.sql file,
 #   * every docs/operations/runbooks/scripts/*.sh helper (against the clean fixture: exit 0),
@@ -217,8 +218,26 @@ rb_query_unit() {
     echo "ok   queries.yaml $name ($(wc -l <"$dir/$name.metrics") columns, $(wc -l <<<"$out") rows on the fixture)"
 }
 
+# The library's layout (the structure seed 003 asks for) and each runbook's sections: "When to
+# use" and "Rollback". Prints what is missing.
+rb_structure() {
+    local f
+    for f in README.md \
+        01-health-monitoring/{tview-health-check,queue-management,performance-monitoring}.md \
+        02-refresh-operations/{manual-refresh,batch-refresh,refresh-troubleshooting}.md \
+        03-maintenance/{regular-maintenance,connection-management,table-analysis}.md \
+        04-incident-response/{emergency-procedures,incident-checklist,post-incident-review}.md \
+        scripts/{health-check,refresh-status,queue-cleanup,emergency-disable,emergency-restore}.sql; do
+        [[ -f "$RB_DOCS/$f" ]] || echo "missing $f"
+    done
+    while IFS= read -r f; do
+        grep -q '\*\*When to use\*\*' "$f" || echo "${f#"$RB_DOCS"/}: no **When to use**"
+        grep -qE '^#+ Rollback' "$f" || echo "${f#"$RB_DOCS"/}: no Rollback section"
+    done < <(find "$RB_DOCS" -mindepth 2 -name '*.md' | LC_ALL=C sort)
+}
+
 runbooks_suite() {
-    local passed=0 failed=0 md id src flags file n=0 name
+    local passed=0 failed=0 md id src flags file n=0 name problem
     if [[ ! -d "$RB_DOCS" ]]; then
         echo "docs/operations/runbooks does not exist"
         report 0 1 "no runbooks"
@@ -238,6 +257,16 @@ runbooks_suite() {
         rb_after_check "$RB_FIXTURE"
         report 0 1 "fixture broken"
         return
+    fi
+
+    problem="$(rb_structure)"
+    if [[ -z "$problem" ]]; then
+        echo "ok   library layout and sections"
+        passed=$((passed + 1))
+    else
+        echo "FAIL library layout and sections:"
+        sed -e 's/^/    | /' <<<"$problem"
+        failed=$((failed + 1))
     fi
 
     # Markdown blocks, then scripts, in a stable order.
