@@ -343,14 +343,18 @@ COMMENT ON FUNCTION pg_tviews_cascade(regclass, anyelement) IS
 
 -- The TVIEW graph: level 0 reads no TVIEW; dependents counts the TVIEWs that read this one,
 -- directly or not, so refreshing in descending order of dependents refreshes parents first.
-CREATE VIEW tviews_internal.graph AS
+-- A function rather than a view: the planner's estimates for the recursive walks are wild
+-- enough to trigger JIT compilation (hundreds of milliseconds) in every query using them.
+CREATE FUNCTION tviews_internal.graph()
+RETURNS TABLE (tview regclass, level integer, dependents integer)
+LANGUAGE sql STABLE ROWS 50 SET jit = off AS $$
 WITH RECURSIVE edge AS (
     SELECT DISTINCT s.base AS parent, s.tview AS child
       FROM tviews_internal.source s
       JOIN tviews_internal.tview p ON p.tview = s.base
 ), depth (tview, level) AS (
     SELECT t.tview, 0 FROM tviews_internal.tview t
-    UNION ALL
+    UNION
     SELECT e.child, d.level + 1 FROM depth d JOIN edge e ON e.parent = d.tview
 ), reach (root, tview) AS (
     SELECT e.parent, e.child FROM edge e
@@ -358,9 +362,10 @@ WITH RECURSIVE edge AS (
     SELECT r.root, e.child FROM reach r JOIN edge e ON e.parent = r.tview
 )
 SELECT t.tview,
-       (SELECT pg_catalog.max(d.level) FROM depth d WHERE d.tview = t.tview) AS level,
-       (SELECT pg_catalog.count(*) FROM reach r WHERE r.root = t.tview)::integer AS dependents
-  FROM tviews_internal.tview t;
+       (SELECT pg_catalog.max(d.level) FROM depth d WHERE d.tview = t.tview)::integer,
+       (SELECT pg_catalog.count(*) FROM reach r WHERE r.root = t.tview)::integer
+  FROM tviews_internal.tview t
+$$;
 
 -- One row per TVIEW in the shape operators' runbooks read. entity_name is the TVIEW table as a
 -- relation name (usable with pg_total_relation_size, pg_tviews_refresh, ...).
@@ -399,7 +404,7 @@ SELECT t.tview::text AS entity_name,
   FROM tviews_internal.tview t
   JOIN pg_catalog.pg_class c ON c.oid = t.tview
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-  JOIN tviews_internal.graph g ON g.tview = t.tview
+  JOIN tviews_internal.graph() g ON g.tview = t.tview
   LEFT JOIN @extschema@.pg_tviews_stats_raw() st ON st.tview = t.tview::oid
   CROSS JOIN LATERAL (
       SELECT pg_catalog.count(*) AS entries,
@@ -484,7 +489,7 @@ SELECT t.entity,
        g.dependents,
        g.level
   FROM tviews_internal.tview t
-  JOIN tviews_internal.graph g ON g.tview = t.tview
+  JOIN tviews_internal.graph() g ON g.tview = t.tview
   JOIN pg_catalog.pg_class c ON c.oid = t.tview
   JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_catalog.pg_class dc ON dc.oid = t.definition

@@ -5,6 +5,7 @@
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
+#include "pg_tviews/refresh/refresh.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -147,7 +148,7 @@ Datum Cascade(FunctionCallInfo fcinfo)
     HoldFlushes();
     QueueRowReleasingFlushes(base, base_name, pk_column, pk_type, key, links);
     SPI_finish();
-    PG_RETURN_INT64(FlushQueue());
+    PG_RETURN_INT64(AsManualRefresh([](void *) -> int64 { return FlushQueue(); }, nullptr));
 }
 
 }  // namespace

@@ -28,7 +28,7 @@ Oid CatalogOwner()
     return owner;
 }
 
-// Runs one statement on the backlog as the catalog's owner; returns the rows it processed.
+// Runs one statement on the catalog as its owner; returns the rows it processed.
 uint64 RunAsOwner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls,
                   int expected)
 {
@@ -48,8 +48,18 @@ uint64 RunAsOwner(const char *sql, int nargs, Oid *types, Datum *values, const c
 
 }  // namespace
 
-void BacklogDefer(const TviewEntry *tview, const PendingWork *work)
+bool BacklogDefer(const TviewEntry *tview, const PendingWork *work)
 {
+    // The suspension is checked again under a share lock on the catalog row: a resume that
+    // committed since this statement read the catalog has already taken the backlog, so the
+    // work is done here instead (under REPEATABLE READ, the lock raises 40001).
+    Oid check_types[1] = {REGCLASSOID};
+    Datum check_values[1] = {ObjectIdGetDatum(tview->relid)};
+    if (RunAsOwner("SELECT 1 FROM tviews_internal.tview t"
+                   " WHERE t.tview = $1 AND t.suspended_at IS NOT NULL FOR SHARE",
+                   1, check_types, check_values, nullptr, SPI_OK_SELECT) == 0)
+        return false;
+
     // A key already remembered (or a whole-TVIEW mark) keeps its first entry time.
     const char *sql =
         "INSERT INTO tviews_internal.backlog (tview, key, reason)"
@@ -70,6 +80,7 @@ void BacklogDefer(const TviewEntry *tview, const PendingWork *work)
                                                     tview->key_typalign));
     }
     RunAsOwner(sql, 2, types, values, nullptr, SPI_OK_INSERT);
+    return true;
 }
 
 void BacklogClear(const TviewEntry *tview)
@@ -85,21 +96,38 @@ int64 BacklogTakeIntoQueue(Oid tview_relid)
     Oid types[1] = {REGCLASSOID};
     Datum values[1] = {ObjectIdGetDatum(tview_relid)};
     const char nulls[1] = {OidIsValid(tview_relid) ? ' ' : 'n'};
+    // Keys past a quarter of a TVIEW's rows cost more one by one than a full refresh (measured
+    // by bench/suspend.sh: about 11 against 4 microseconds a row), so such a backlog becomes a
+    // full refresh, as does one holding a whole-TVIEW entry.
+    const char *sql =
+        "WITH taken AS ("
+        "    DELETE FROM tviews_internal.backlog b WHERE $1 IS NULL OR b.tview = $1"
+        "    RETURNING b.tview, b.key),"
+        " per_tview AS ("
+        "    SELECT t.tview, pg_catalog.count(*) AS entries,"
+        "           pg_catalog.bool_or(t.key IS NULL)"
+        "           OR pg_catalog.count(*) > 0.25 * pg_catalog.max(c.reltuples) AS whole"
+        "      FROM taken t JOIN pg_catalog.pg_class c ON c.oid = t.tview"
+        "     GROUP BY t.tview)"
+        " SELECT p.tview::pg_catalog.oid, NULL::pg_catalog.text, p.entries"
+        "   FROM per_tview p WHERE p.whole"
+        " UNION ALL"
+        " SELECT t.tview::pg_catalog.oid, t.key, 1"
+        "   FROM taken t JOIN per_tview p ON p.tview = t.tview WHERE NOT p.whole";
     // Taken as the caller: resuming is an operator's act on the catalog.
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute_with_args("DELETE FROM tviews_internal.backlog b"
-                              " WHERE $1 IS NULL OR b.tview = $1"
-                              " RETURNING b.tview::pg_catalog.oid, b.key",
-                              1, types, values, nulls, false, 0) != SPI_OK_DELETE_RETURNING)
+    if (SPI_execute_with_args(sql, 1, types, values, nulls, false, 0) != SPI_OK_SELECT)
         elog(ERROR, "could not read the pg_tviews backlog");
-    int64 taken = static_cast<int64>(SPI_processed);
+    int64 taken = 0;
     for (uint64 i = 0; i < SPI_processed; i++) {
+        HeapTuple row = SPI_tuptable->vals[i];
+        TupleDesc desc = SPI_tuptable->tupdesc;
         bool isnull;
-        Oid relid = DatumGetObjectId(
-            SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull));
+        Oid relid = DatumGetObjectId(SPI_getbinval(row, desc, 1, &isnull));
+        taken += DatumGetInt64(SPI_getbinval(row, desc, 3, &isnull));
         TviewEntry *tview = RegistryLookup(relid);
         if (tview == nullptr) continue;
-        char *key = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 2);
+        char *key = SPI_getvalue(row, desc, 2);
         if (key == nullptr) {
             QueueFull(tview);
             continue;

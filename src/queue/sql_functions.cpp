@@ -3,6 +3,7 @@
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/queue/backlog.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
+#include "pg_tviews/refresh/refresh.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -36,8 +37,13 @@ Datum Resume(FunctionCallInfo fcinfo)
     // and refresh, under one that sees it.
     PushCopiedSnapshot(GetActiveSnapshot());
     UpdateActiveSnapshotCommandId();
-    int64 taken = BacklogTakeIntoQueue(target);
-    FlushQueue();
+    int64 taken = AsManualRefresh(
+        [](void *arg) -> int64 {
+            int64 entries = BacklogTakeIntoQueue(*static_cast<Oid *>(arg));
+            FlushQueue();
+            return entries;
+        },
+        &target);
     PopActiveSnapshot();
     PG_RETURN_INT64(taken);
 }

@@ -65,6 +65,7 @@ void OnTransactionEvent(XactEvent event, void *)
                 ConflictTableAtAbort();
             QueueAtTransactionEnd();
             RegistryAtTransactionEnd();
+            RefreshAtTransactionEnd();
             flush_holds = 0;
             break;
         default:
@@ -129,10 +130,8 @@ int64 FlushQueue()
                 TviewEntry *tview = RegistryLookup(item->tview_relid);
                 if (tview == nullptr) continue;  // dropped earlier in this transaction
                 level = tview->level;
-                if (tview->suspended)
-                    BacklogDefer(tview, item);
-                else
-                    refreshed = refreshed + Refreshed(item->full ? RefreshAll(tview)
+                if (tview->suspended && BacklogDefer(tview, item)) continue;
+                refreshed = refreshed + Refreshed(item->full ? RefreshAll(tview)
                                                                  : RefreshKeys(tview, item->keys,
                                                                                item->nkeys));
             }

@@ -14,6 +14,8 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
+#include "utils/builtins.h"
 #include "utils/array.h"
 #include "utils/timestamp.h"
 #include "utils/lsyscache.h"
@@ -27,6 +29,14 @@ namespace pg_tviews {
 namespace {
 
 enum class StatementKind { kKeyed, kSingle, kFull, kOracle };
+
+int manual_depth = 0;  // AsManualRefresh() nesting
+
+// TVIEWs whose keys have per-key locks are ordered by them, manual refreshes included.
+bool ManualNeedsRowLocks(const TviewEntry *tview)
+{
+    return manual_depth > 0 && !tview->needs_key_locks;
+}
 
 // C++ island: builds a refresh statement's text and returns a palloc'd copy.
 char *StatementText(const TviewEntry *tview, StatementKind kind)
@@ -110,9 +120,25 @@ int SortUnique(const TviewEntry *tview, Datum *keys, int nkeys)
 }
 
 // Executes a refresh statement through SPI and reads its counts.
+// Locks the TVIEW rows with these keys (waiting for writers that hold them) before a manual
+// recompute, whose statement then takes its snapshot after their commits.
+void LockRows(const TviewEntry *tview, StatementKind kind, Datum keys)
+{
+    bool scalar = kind == StatementKind::kSingle;
+    char *sql = psprintf("SELECT 1 FROM %s WHERE %s %s FOR UPDATE",
+                         quote_qualified_identifier(tview->schema_name, tview->table_name),
+                         quote_identifier(tview->key_column),
+                         scalar ? "OPERATOR(pg_catalog.=) $1" : "OPERATOR(pg_catalog.=) ANY ($1)");
+    Oid type = scalar ? tview->key_type : get_array_type(tview->key_type);
+    if (SPI_execute_with_args(sql, 1, &type, &keys, nullptr, false, 0) != SPI_OK_SELECT)
+        elog(ERROR, "could not lock rows of TVIEW \"%s\"", tview->table_name);
+    pfree(sql);
+}
+
 RefreshCounts RunStatement(TviewEntry *tview, StatementKind kind, Datum keys_array)
 {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    if (kind != StatementKind::kFull && ManualNeedsRowLocks(tview)) LockRows(tview, kind, keys_array);
     SPIPlanPtr plan = PreparedPlan(tview, kind);
     char nulls[1] = {' '};
     int rc = SPI_execute_plan(plan, &keys_array, nulls, false, 1);
@@ -240,7 +266,33 @@ RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
 RefreshCounts RefreshAll(TviewEntry *tview)
 {
     if (tview->needs_key_locks) LockAllKeys(tview);
+    // Conflicts with the row-exclusive lock every writer's refresh holds on the table until it
+    // commits: cheaper than locking each row.
+    if (ManualNeedsRowLocks(tview)) LockRelationOid(tview->relid, ShareRowExclusiveLock);
     return Execute(tview, StatementKind::kFull, (Datum)0);
+}
+
+int64 AsManualRefresh(int64 (*body)(void *), void *arg)
+{
+    manual_depth++;
+    volatile int64 result = 0;
+    PG_TRY();
+    {
+        result = body(arg);
+    }
+    PG_CATCH();
+    {
+        manual_depth--;
+        PG_RE_THROW();
+    }
+    PG_END_TRY();
+    manual_depth--;
+    return result;
+}
+
+void RefreshAtTransactionEnd()
+{
+    manual_depth = 0;
 }
 
 bool VerifyTview(TviewEntry *tview)

@@ -56,6 +56,18 @@ Datum KeyArgument(FunctionCallInfo fcinfo, int arg, const TviewEntry *tview)
     return OidInputFunctionCall(input, text, ioparam, -1);
 }
 
+struct KeySet {
+    TviewEntry *tview;
+    Datum *keys;
+    int nkeys;
+};
+
+int64 RefreshKeySet(void *arg)
+{
+    auto *set = static_cast<KeySet *>(arg);
+    return RefreshKeys(set->tview, set->keys, set->nkeys).recomputed;
+}
+
 Datum Verify(FunctionCallInfo fcinfo)
 {
     if (PG_ARGISNULL(0)) PG_RETURN_NULL();
@@ -71,9 +83,14 @@ Datum RefreshFull(FunctionCallInfo fcinfo)
     TviewEntry *tview = TviewArgument(fcinfo);
     bool force = !PG_ARGISNULL(1) && PG_GETARG_BOOL(1);
     if (!force) RefuseSuspended(tview);
-    int64 rows = RefreshAll(tview).recomputed;
-    BacklogClear(tview);
-    PG_RETURN_INT64(rows);
+    PG_RETURN_INT64(AsManualRefresh(
+        [](void *arg) -> int64 {
+            auto *target = static_cast<TviewEntry *>(arg);
+            int64 rows = RefreshAll(target).recomputed;
+            BacklogClear(target);
+            return rows;
+        },
+        tview));
 }
 
 // pg_tviews_refresh(name, key) and pg_tviews_refresh_row(name, key): recomputes one row.
@@ -81,8 +98,10 @@ Datum RefreshOneKey(FunctionCallInfo fcinfo)
 {
     TviewEntry *tview = TviewArgument(fcinfo);
     RefuseSuspended(tview);
+    KeySet set{tview, nullptr, 1};
     Datum key = KeyArgument(fcinfo, 1, tview);
-    PG_RETURN_INT64(RefreshKeys(tview, &key, 1).recomputed);
+    set.keys = &key;
+    PG_RETURN_INT64(AsManualRefresh(RefreshKeySet, &set));
 }
 
 // pg_tviews_refresh_range(name, lo, hi): recomputes every key between lo and hi (inclusive) that
@@ -114,7 +133,8 @@ Datum RefreshRange(FunctionCallInfo fcinfo)
             tview->key_typbyval, tview->key_typlen);
     }
     SPI_finish();
-    PG_RETURN_INT64(RefreshKeys(tview, keys, nkeys).recomputed);
+    KeySet set{tview, keys, nkeys};
+    PG_RETURN_INT64(AsManualRefresh(RefreshKeySet, &set));
 }
 
 }  // namespace

@@ -16,8 +16,9 @@ extern "C" {
 
 namespace pg_tviews {
 
-// Remembers the work a suspended TVIEW was given instead of doing it.
-void BacklogDefer(const TviewEntry *tview, const PendingWork *work);
+// Remembers the work a suspended TVIEW was given instead of doing it; false (nothing remembered)
+// when the TVIEW has been resumed since the catalog was read: the caller must do the work.
+bool BacklogDefer(const TviewEntry *tview, const PendingWork *work);
 
 // Forgets a TVIEW's backlog: a full refresh has just made it equal to its definition.
 void BacklogClear(const TviewEntry *tview);
