@@ -628,3 +628,404 @@ SELECT o.check_name, o.status, o.tview, o.detail, o.hint
 $$;
 COMMENT ON FUNCTION pg_tviews_health_check() IS
     'problems with capture, staleness, suspension, refresh errors and indexes (OK, WARNING, ERROR)';
+
+-- ============================================================================================
+-- Large TVIEWs: chunked rebuilds with progress.
+-- ============================================================================================
+
+-- Large TVIEWs: pg_tviews_rebuild() refreshes a TVIEW in key-ordered chunks, one transaction
+-- each, and records every run in tviews_internal.rebuild_run; pg_tviews_progress shows them.
+
+-- One row per rebuild run, updated in the transaction of each chunk, so other sessions see
+-- committed progress. Not dumped: history of this database only. The newest 100 runs of each
+-- TVIEW are kept (see pg_tviews_rebuild).
+CREATE TABLE tviews_internal.rebuild_run (
+    run_id         bigserial   PRIMARY KEY,
+    tview          regclass    NOT NULL REFERENCES tviews_internal.tview ON DELETE CASCADE,
+    pid            integer     NOT NULL,             -- backend running it
+    started_at     timestamptz NOT NULL,
+    updated_at     timestamptz NOT NULL,             -- last committed chunk
+    finished_at    timestamptz,
+    -- interrupted: found still 'running' by a later run of the same TVIEW (its session ended);
+    -- pg_tviews_progress also shows a running row whose session no longer runs it that way.
+    state          text        NOT NULL DEFAULT 'running'
+                               CHECK (state IN ('running', 'done', 'failed', 'interrupted')),
+    chunk_size     integer     NOT NULL CHECK (chunk_size > 0),
+    pause          interval    NOT NULL,
+    lo             text,                             -- key range, in the key type's text form
+    hi             text,
+    resumed_from   bigint      REFERENCES tviews_internal.rebuild_run ON DELETE SET NULL,
+    chunks_done    bigint      NOT NULL DEFAULT 0,
+    keys_done      bigint      NOT NULL DEFAULT 0,   -- keys of the definition or the table visited
+    rows_refreshed bigint      NOT NULL DEFAULT 0,   -- rows the definition produced for them
+    chunk_retries  integer     NOT NULL DEFAULT 0,   -- chunks rerun after 40001 or 40P01
+    keys_estimate  bigint,                           -- keys this run expected to visit
+    last_key       text,                             -- last key of the last committed chunk
+    error_sqlstate text,
+    error          text
+);
+CREATE INDEX ON tviews_internal.rebuild_run (tview, run_id);
+
+-- The WHERE clause selecting a rebuild's remaining keys: after after_key (or from lo), up to hi.
+-- Values are inlined as literals so the planner sees them (index bounds, row estimates).
+CREATE FUNCTION tviews_internal.rebuild_bounds(key_column name, key_type text, lo text, hi text,
+                                               after_key text) RETURNS text
+LANGUAGE sql STABLE AS $$
+    SELECT pg_catalog.concat_ws(' AND ',
+               pg_catalog.format('%I IS NOT NULL', key_column),
+               CASE WHEN after_key IS NOT NULL
+                    THEN pg_catalog.format('%I > CAST(%L AS %s)', key_column, after_key, key_type)
+                    WHEN lo IS NOT NULL
+                    THEN pg_catalog.format('%I >= CAST(%L AS %s)', key_column, lo, key_type) END,
+               CASE WHEN hi IS NOT NULL
+                    THEN pg_catalog.format('%I <= CAST(%L AS %s)', key_column, hi, key_type) END)
+$$;
+
+-- Rebuilds a TVIEW (or the keys between lo and hi) in chunks of chunk_size keys, committing each:
+-- readers are never blocked, and writers wait only for the chunk holding their keys. Concurrent
+-- writes are maintained as usual, so the TVIEW equals its definition once the run is done.
+--
+-- A procedure, because only a procedure can commit. lo and hi are text so that one signature
+-- serves keys of every type (and a resumed run reads them back from its history row); they are
+-- cast to the key's type. It has no SET clause: a procedure with one cannot commit.
+CREATE PROCEDURE pg_tviews_rebuild(name text, chunk_size integer DEFAULT 10000,
+                                   pause interval DEFAULT '0', lo text DEFAULT NULL,
+                                   hi text DEFAULT NULL, resume boolean DEFAULT false)
+LANGUAGE plpgsql AS $$
+DECLARE
+    target       regclass;
+    key_column   name;
+    key_type     text;     -- format_type() of the TVIEW's key column, ready for CAST(... AS ...)
+    definition   regclass;
+    suspended    boolean;
+    lock_key     bigint;
+    holder       integer;
+    run          bigint;
+    previous     tviews_internal.rebuild_run;
+    after_key    text;     -- chunks start after this key (the last one committed)
+    bounds       text;
+    tuples       real;
+    estimate     bigint;
+    explained    json;
+    found_keys   bigint;
+    chunk_first  text;
+    chunk_last   text;
+    produced     bigint;
+    chunk_no     bigint := 0;
+    retries      integer := 0;
+    attempts     integer;
+    finished     boolean := false;
+    err_state    text;
+    err_message  text;
+    err_detail   text;
+    err_hint     text;
+BEGIN
+    -- Nothing may run in the caller's transaction: every chunk commits. Inside a transaction
+    -- block this fails at once with invalid_transaction_termination (2D000).
+    COMMIT;
+
+    IF chunk_size IS NULL OR pause IS NULL OR resume IS NULL THEN
+        RAISE EXCEPTION '% must not be null',
+              CASE WHEN chunk_size IS NULL THEN 'chunk_size' WHEN pause IS NULL THEN 'pause'
+                   ELSE 'resume' END
+            USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    IF chunk_size < 1 THEN
+        RAISE EXCEPTION 'chunk_size must be at least 1' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF pause < interval '0' THEN
+        RAISE EXCEPTION 'pause must not be negative' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF resume AND (lo IS NOT NULL OR hi IS NOT NULL) THEN
+        RAISE EXCEPTION 'lo and hi cannot be given with resume'
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'A resumed run keeps the key range of the run it continues.';
+    END IF;
+    IF name IS NULL THEN
+        RAISE EXCEPTION 'TVIEW name must not be null' USING ERRCODE = 'null_value_not_allowed';
+    END IF;
+    target := @extschema@.pg_tviews_resolve(name);
+
+    SELECT t.key_column, t.definition, t.suspended_at IS NOT NULL,
+           pg_catalog.format_type(a.atttypid, a.atttypmod)
+      INTO key_column, definition, suspended, key_type
+      FROM tviews_internal.tview t
+      JOIN pg_catalog.pg_attribute a ON a.attrelid = t.tview AND a.attname = t.key_column
+     WHERE t.tview = target;
+    IF suspended THEN
+        RAISE EXCEPTION 'TVIEW "%" is suspended', target
+            USING ERRCODE = 'object_not_in_prerequisite_state',
+                  DETAIL = 'Its pending keys are kept in the backlog until it is resumed.',
+                  HINT = pg_catalog.format('Resume it with pg_tviews_resume(%L) first.', target::text);
+    END IF;
+    -- Bad bounds fail here, with the key type's own error, before any work.
+    EXECUTE pg_catalog.format('SELECT CAST($1 AS %s) > CAST($2 AS %s)', key_type, key_type)
+       INTO finished USING lo, hi;
+    IF finished THEN
+        RAISE EXCEPTION 'lo must not be greater than hi' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    finished := false;
+
+    -- One run per TVIEW at a time: a session-level advisory lock (held across the chunks'
+    -- commits) on ('tv', TVIEW oid); pg_tviews_progress reads it back from pg_locks.
+    lock_key := (29814::bigint << 32) | target::oid::bigint;
+    -- A lock this session already holds was left by a run whose final commit failed: no run is
+    -- in progress here, since a nested call fails at its first COMMIT.
+    WHILE EXISTS (SELECT 1 FROM pg_catalog.pg_locks l
+                   WHERE l.locktype = 'advisory' AND l.pid = pg_catalog.pg_backend_pid()
+                     AND l.classid = 29814 AND l.objid = target::oid AND l.objsubid = 1
+                     AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                                        WHERE d.datname = pg_catalog.current_database())) LOOP
+        PERFORM pg_catalog.pg_advisory_unlock(lock_key);
+    END LOOP;
+    IF NOT pg_catalog.pg_try_advisory_lock(lock_key) THEN
+        SELECT l.pid INTO holder FROM pg_catalog.pg_locks l
+         WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 29814
+           AND l.objid = target::oid AND l.objsubid = 1
+           AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                              WHERE d.datname = pg_catalog.current_database());
+        RAISE EXCEPTION 'TVIEW "%" is already being rebuilt', target
+            USING ERRCODE = 'lock_not_available',
+                  DETAIL = CASE WHEN holder IS NULL THEN 'Another transaction holds its rebuild lock.'
+                                ELSE pg_catalog.format('Process %s is rebuilding it.', holder) END,
+                  HINT = 'Watch the run in pg_tviews_progress; start another one when it has ended.';
+    END IF;
+
+    -- From here on the lock must be released whatever happens.
+    BEGIN
+        -- Holding the lock, any run of this TVIEW still marked running lost its session.
+        UPDATE tviews_internal.rebuild_run r
+           SET state = 'interrupted', finished_at = r.updated_at
+         WHERE r.tview = target AND r.state = 'running';
+        IF resume THEN
+            SELECT * INTO previous FROM tviews_internal.rebuild_run r
+             WHERE r.tview = target ORDER BY r.run_id DESC LIMIT 1;
+            IF previous.run_id IS NULL OR previous.state = 'done' THEN
+                RAISE EXCEPTION 'TVIEW "%" has no failed or interrupted rebuild to resume', target
+                    USING ERRCODE = 'object_not_in_prerequisite_state',
+                          HINT = 'Start a new run without resume.';
+            END IF;
+            lo := previous.lo;
+            hi := previous.hi;
+            after_key := previous.last_key;
+        END IF;
+
+        -- The estimate must stay cheap on a huge TVIEW: the planner's row count from the key's
+        -- statistics (scaled to the table's current size); for the whole table without them,
+        -- pg_class.reltuples; a count only when the table was never analyzed.
+        bounds := tviews_internal.rebuild_bounds(key_column, key_type, lo, hi, after_key);
+        SELECT c.reltuples INTO tuples FROM pg_catalog.pg_class c WHERE c.oid = target;
+        IF EXISTS (SELECT 1 FROM pg_catalog.pg_stats st
+                     JOIN pg_catalog.pg_class c ON c.relname = st.tablename
+                     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace AND n.nspname = st.schemaname
+                    WHERE c.oid = target AND st.attname = key_column) THEN
+            EXECUTE pg_catalog.format('EXPLAIN (FORMAT JSON) SELECT 1 FROM %s WHERE %s', target, bounds)
+               INTO explained;
+            estimate := pg_catalog.round((explained->0->'Plan'->>'Plan Rows')::numeric);
+        ELSIF tuples >= 0 AND lo IS NULL AND hi IS NULL AND after_key IS NULL THEN
+            estimate := tuples;
+        ELSE
+            EXECUTE pg_catalog.format('SELECT pg_catalog.count(*) FROM %s WHERE %s', target, bounds)
+               INTO estimate;
+        END IF;
+
+        INSERT INTO tviews_internal.rebuild_run
+               (tview, pid, started_at, updated_at, chunk_size, pause, lo, hi, resumed_from,
+                keys_estimate, last_key)
+        VALUES (target, pg_catalog.pg_backend_pid(), pg_catalog.clock_timestamp(),
+                pg_catalog.clock_timestamp(), chunk_size, pause, lo, hi, previous.run_id,
+                estimate, after_key)
+        RETURNING run_id INTO run;
+        -- Bounded history: the newest 100 runs of each TVIEW.
+        DELETE FROM tviews_internal.rebuild_run r
+         WHERE r.tview = target
+           AND r.run_id < (SELECT o.run_id FROM tviews_internal.rebuild_run o
+                            WHERE o.tview = target ORDER BY o.run_id DESC OFFSET 99 LIMIT 1);
+    EXCEPTION WHEN OTHERS OR query_canceled THEN
+        PERFORM pg_catalog.pg_advisory_unlock(lock_key);
+        RAISE;
+    END;
+    COMMIT;
+
+    -- A transaction may not end inside a block with an exception handler, so each chunk (and
+    -- each pause) runs in such a block that only captures the error; the commits and the
+    -- failure path live outside.
+    LOOP
+        IF chunk_no > 0 AND pause > interval '0' THEN
+            BEGIN
+                PERFORM pg_catalog.pg_sleep_for(pause);
+            EXCEPTION WHEN OTHERS OR query_canceled THEN
+                GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                                        err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+            END;
+            EXIT WHEN err_state IS NOT NULL;
+        END IF;
+
+        attempts := 0;
+        LOOP
+            BEGIN
+                -- Suspended or dropped since the last chunk: stop, resumably.
+                SELECT t.suspended_at IS NOT NULL INTO suspended
+                  FROM tviews_internal.tview t WHERE t.tview = target;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'TVIEW "%" was dropped during its rebuild', name
+                        USING ERRCODE = 'undefined_table';
+                END IF;
+                IF suspended THEN
+                    RAISE EXCEPTION 'TVIEW "%" was suspended during its rebuild', target
+                        USING ERRCODE = 'object_not_in_prerequisite_state',
+                              HINT = 'Resume the TVIEW, then continue with resume => true.';
+                END IF;
+
+                -- The next chunk_size keys of the definition or the table, in key order: each
+                -- side is an ordered, limited scan that an index on the key serves.
+                bounds := tviews_internal.rebuild_bounds(key_column, key_type, lo, hi, after_key);
+                EXECUTE pg_catalog.format(
+                    'WITH c AS (SELECT u.k FROM ('
+                    '(SELECT %1$I AS k FROM %2$s WHERE %4$s ORDER BY 1 LIMIT %5$s)'
+                    ' UNION (SELECT %1$I FROM %3$s WHERE %4$s ORDER BY 1 LIMIT %5$s)) u'
+                    ' ORDER BY u.k LIMIT %5$s)'
+                    ' SELECT (SELECT pg_catalog.count(*) FROM c),'
+                    ' (SELECT c.k::pg_catalog.text FROM c ORDER BY c.k LIMIT 1),'
+                    ' (SELECT c.k::pg_catalog.text FROM c ORDER BY c.k DESC LIMIT 1)',
+                    key_column, definition, target, bounds, chunk_size)
+                   INTO found_keys, chunk_first, chunk_last;
+
+                IF found_keys > 0 THEN
+                    -- Like every manual refresh, the range refresh first waits for concurrent
+                    -- writers of the chunk's rows, so it never overwrites a newer row.
+                    EXECUTE pg_catalog.format(
+                        'SELECT @extschema@.pg_tviews_refresh_range($1, CAST($2 AS %1$s), CAST($3 AS %1$s))',
+                        key_type)
+                       INTO produced USING target::text, chunk_first, chunk_last;
+                    UPDATE tviews_internal.rebuild_run r
+                       SET chunks_done = r.chunks_done + 1, keys_done = r.keys_done + found_keys,
+                           rows_refreshed = r.rows_refreshed + produced, last_key = chunk_last,
+                           chunk_retries = retries, updated_at = pg_catalog.clock_timestamp()
+                     WHERE r.run_id = run;
+                END IF;
+                -- Fewer keys than asked for: none were left when this chunk looked. Keys
+                -- written since are maintained by their writers.
+                finished := found_keys < chunk_size;
+            EXCEPTION WHEN OTHERS OR query_canceled THEN
+                GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                                        err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+            END;
+            -- Deadlocks and serialization failures are transient: rerun the chunk in a new
+            -- transaction (a new snapshot), a few times, after letting the other side finish
+            -- (an immediate rerun could take the same rows back first and deadlock again).
+            EXIT WHEN err_state IS NULL OR err_state NOT IN ('40001', '40P01') OR attempts >= 3;
+            attempts := attempts + 1;
+            retries := retries + 1;
+            err_state := NULL;
+            COMMIT;
+            BEGIN
+                PERFORM pg_catalog.pg_sleep(0.1 * attempts);
+            EXCEPTION WHEN OTHERS OR query_canceled THEN
+                GET STACKED DIAGNOSTICS err_state = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
+                                        err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
+            END;
+            EXIT WHEN err_state IS NOT NULL;
+        END LOOP;
+        EXIT WHEN err_state IS NOT NULL;
+        COMMIT;
+        chunk_no := chunk_no + 1;
+        after_key := coalesce(chunk_last, after_key);
+        EXIT WHEN finished;
+    END LOOP;
+
+    IF err_state IS NOT NULL THEN
+        -- The failed chunk was rolled back with its subtransaction; the chunks before it stay.
+        UPDATE tviews_internal.rebuild_run r
+           SET state = 'failed', finished_at = pg_catalog.clock_timestamp(),
+               updated_at = pg_catalog.clock_timestamp(), chunk_retries = retries,
+               error_sqlstate = err_state, error = err_message
+         WHERE r.run_id = run;
+        COMMIT;
+        PERFORM pg_catalog.pg_advisory_unlock(lock_key);
+        RAISE EXCEPTION USING
+            ERRCODE = err_state, MESSAGE = err_message,
+            DETAIL = coalesce(nullif(err_detail, ''),
+                              pg_catalog.format('Rebuild run %s of TVIEW "%s" failed after %s committed chunks.',
+                                                run, target, chunk_no)),
+            HINT = coalesce(nullif(err_hint, ''),
+                            CASE WHEN err_state = '57014' AND err_message LIKE '%statement timeout%'
+                                 THEN pg_catalog.format('statement_timeout limits the whole CALL: SET statement_timeout = 0, then CALL pg_tviews_rebuild(%L, resume => true) to continue after the last committed chunk.',
+                                                        target::text)
+                                 ELSE pg_catalog.format('Fix the cause, then CALL pg_tviews_rebuild(%L, resume => true) to continue after the last committed chunk.',
+                                                        target::text) END);
+    END IF;
+
+    UPDATE tviews_internal.rebuild_run r
+       SET state = 'done', finished_at = pg_catalog.clock_timestamp(),
+           updated_at = pg_catalog.clock_timestamp()
+     WHERE r.run_id = run;
+    -- Every key was recomputed, so, like a full refresh, a complete run settles the TVIEW's
+    -- backlog: the marks (and keys) recorded before the first run of this chain began.
+    IF lo IS NULL AND hi IS NULL THEN
+        DELETE FROM tviews_internal.backlog b
+         WHERE b.tview = target
+           AND b.entry_time < (WITH RECURSIVE chain AS (
+                                   SELECT r.run_id, r.resumed_from, r.started_at
+                                     FROM tviews_internal.rebuild_run r WHERE r.run_id = run
+                                   UNION ALL
+                                   SELECT r.run_id, r.resumed_from, r.started_at
+                                     FROM tviews_internal.rebuild_run r
+                                     JOIN chain ON r.run_id = chain.resumed_from)
+                               SELECT pg_catalog.min(chain.started_at) FROM chain);
+    END IF;
+    COMMIT;
+    PERFORM pg_catalog.pg_advisory_unlock(lock_key);
+END $$;
+COMMENT ON PROCEDURE pg_tviews_rebuild(text, integer, interval, text, text, boolean) IS
+    'refresh a TVIEW (or keys lo..hi) in chunks of chunk_size keys, one transaction each, with progress in pg_tviews_progress';
+
+-- Rebuild runs with their progress. A run marked running whose session does not hold the
+-- TVIEW's rebuild lock while running a statement has lost its session: it is interrupted.
+CREATE VIEW pg_tviews_progress AS
+SELECT r.run_id,
+       r.tview::text AS entity_name,
+       s.state,
+       r.pid,
+       r.started_at,
+       r.updated_at,
+       r.finished_at,
+       r.chunks_done,
+       r.keys_done,
+       r.keys_estimate,
+       -- The estimate comes from statistics and concurrent inserts add keys: until the run is
+       -- done, never claim more than 99.9%.
+       CASE WHEN s.state = 'done' THEN 100.0
+            WHEN r.keys_estimate > 0
+            THEN LEAST(99.9, pg_catalog.round(100.0 * r.keys_done / r.keys_estimate, 1))
+       END AS percent_done,
+       pg_catalog.round(r.keys_done / nullif(pg_catalog.date_part('epoch',
+                            coalesce(r.finished_at, r.updated_at) - r.started_at), 0)::numeric, 1)
+           AS keys_per_second,
+       CASE WHEN s.state = 'done' THEN r.finished_at
+            WHEN s.state = 'running' AND r.keys_done > 0 AND r.updated_at > r.started_at
+            THEN r.updated_at + GREATEST(r.keys_estimate - r.keys_done, 0)
+                     * ((r.updated_at - r.started_at) / r.keys_done)
+       END AS estimated_completion,
+       r.last_key,
+       r.error,
+       r.error_sqlstate,
+       r.rows_refreshed,
+       r.chunk_size,
+       r.lo,
+       r.hi,
+       r.resumed_from,
+       r.chunk_retries
+  FROM tviews_internal.rebuild_run r
+  CROSS JOIN LATERAL (
+      SELECT CASE WHEN r.state = 'running' AND NOT EXISTS (
+                      SELECT 1 FROM pg_catalog.pg_locks l
+                       WHERE l.locktype = 'advisory' AND l.granted AND l.pid = r.pid
+                         AND l.classid = 29814 AND l.objid = r.tview::oid AND l.objsubid = 1
+                         AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d
+                                            WHERE d.datname = pg_catalog.current_database())
+                         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_stat_activity a
+                                          WHERE a.pid = r.pid AND a.state LIKE 'idle%'))
+                  THEN 'interrupted' ELSE r.state END AS state) s;
+COMMENT ON VIEW pg_tviews_progress IS
+    'rebuild runs of TVIEWs: state, chunks and keys done, estimated completion, errors';
