@@ -74,10 +74,10 @@ void QueueRow(Oid base, const char *base_name, const char *pk_column, Oid pk_typ
         }
         StringInfoData sql;
         initStringInfo(&sql);
-        appendStringInfo(&sql, "SELECT %s FROM %s WHERE %s = $1", quote_identifier(start_column),
-                         quote_qualified_identifier(get_namespace_name(get_rel_namespace(base)),
-                                                    base_name),
-                         quote_identifier(pk_column));
+        appendStringInfo(
+            &sql, "SELECT %s FROM %s WHERE %s = $1", quote_identifier(start_column),
+            quote_qualified_identifier(get_namespace_name(get_rel_namespace(base)), base_name),
+            quote_identifier(pk_column));
         Oid key_types[1] = {pk_type};
         if (SPI_execute_with_args(sql.data, 1, key_types, &key, nullptr, true, 1) != SPI_OK_SELECT)
             elog(ERROR, "could not read row of \"%s\"", base_name);
@@ -119,9 +119,10 @@ Datum Cascade(FunctionCallInfo fcinfo)
                         errmsg("relation with OID %u does not exist", base)));
     List *links = RegistryLinksForBase(base);
     if (links == NIL)
-        ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                        errmsg("no TVIEW reads table \"%s\"", base_name),
-                        errhint("The tables TVIEWs read are listed by SELECT reads FROM pg_tviews.")));
+        ereport(ERROR,
+                (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                 errmsg("no TVIEW reads table \"%s\"", base_name),
+                 errhint("The tables TVIEWs read are listed by SELECT reads FROM pg_tviews.")));
 
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     Oid types[1] = {OIDOID};
@@ -140,8 +141,8 @@ Datum Cascade(FunctionCallInfo fcinfo)
                                 "pg_tviews_refresh(name, key).")));
     char *pk_column = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
     bool isnull;
-    Oid pk_type = DatumGetObjectId(
-        SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+    Oid pk_type =
+        DatumGetObjectId(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
     Datum key = ArgumentAs(fcinfo, 1, pk_type);
 
     // This function's own reads end like statements; refresh everything once, at the end.

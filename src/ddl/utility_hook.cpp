@@ -150,7 +150,8 @@ Oid TableWhoseTriggersChange(Node *statement)
                     break;
             }
         }
-    } else if (IsA(statement, DropStmt) && castNode(DropStmt, statement)->removeType == OBJECT_TRIGGER) {
+    } else if (IsA(statement, DropStmt) &&
+               castNode(DropStmt, statement)->removeType == OBJECT_TRIGGER) {
         ListCell *lc;
         foreach (lc, castNode(DropStmt, statement)->objects) {
             List *names = list_copy(castNode(List, lfirst(lc)));

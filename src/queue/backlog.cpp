@@ -39,7 +39,8 @@ uint64 RunAsOwner(const char *sql, int nargs, Oid *types, Datum *values, const c
     SetUserIdAndSecContext(CatalogOwner(), saved_security | SECURITY_LOCAL_USERID_CHANGE);
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     int rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
-    if (rc != expected) elog(ERROR, "pg_tviews backlog statement failed: %s", SPI_result_code_string(rc));
+    if (rc != expected)
+        elog(ERROR, "pg_tviews backlog statement failed: %s", SPI_result_code_string(rc));
     uint64 processed = SPI_processed;
     SPI_finish();
     SetUserIdAndSecContext(saved_user, saved_security);

@@ -131,9 +131,9 @@ int64 FlushQueue()
                 if (tview == nullptr) continue;  // dropped earlier in this transaction
                 level = tview->level;
                 if (tview->suspended && BacklogDefer(tview, item)) continue;
-                refreshed = refreshed + Refreshed(item->full ? RefreshAll(tview)
-                                                                 : RefreshKeys(tview, item->keys,
-                                                                               item->nkeys));
+                refreshed =
+                    refreshed + Refreshed(item->full ? RefreshAll(tview)
+                                                     : RefreshKeys(tview, item->keys, item->nkeys));
             }
             // Levels only rise along a cascade; a level seen again means writes loop back
             // (a user trigger on a TVIEW writing a table it reads).

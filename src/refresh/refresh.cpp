@@ -138,7 +138,8 @@ void LockRows(const TviewEntry *tview, StatementKind kind, Datum keys)
 RefreshCounts RunStatement(TviewEntry *tview, StatementKind kind, Datum keys_array)
 {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (kind != StatementKind::kFull && ManualNeedsRowLocks(tview)) LockRows(tview, kind, keys_array);
+    if (kind != StatementKind::kFull && ManualNeedsRowLocks(tview))
+        LockRows(tview, kind, keys_array);
     SPIPlanPtr plan = PreparedPlan(tview, kind);
     char nulls[1] = {' '};
     int rc = SPI_execute_plan(plan, &keys_array, nulls, false, 1);
