@@ -50,7 +50,7 @@ FROM tb_your_table;
 -- @case 001 lines 63-64: Operational Runbooks / Runbook 1: TVIEW Not Updating
 -- @db sandbox
 -- @expect ok
--- @check SELECT (SELECT array_agg(entity ORDER BY entity) FROM pg_tview_meta) = (SELECT array_agg(entity ORDER BY entity) FROM pg_tviews)
+-- @check SELECT (SELECT array_agg((entity, key_column, created_at)::text ORDER BY entity) FROM pg_tview_meta) = (SELECT array_agg((entity, key_column::text, created_at)::text ORDER BY entity) FROM pg_tviews)
 -- @check SELECT pg_tviews_refresh_row('tv_post', 1) = 1
 DELETE FROM pg_tview_meta WHERE entity = 'your_entity';
 -- Then recreate TVIEW as above
@@ -192,7 +192,7 @@ ALTER EXTENSION pg_tviews UPDATE TO 'old_version';
 -- @case 001 lines 234-235: Operational Runbooks / Runbook 4: Extension Upgrade Failed
 -- @db continue
 -- @expect ok
--- @check SELECT (SELECT array_agg(entity ORDER BY entity) FROM pg_tview_meta) = (SELECT array_agg(entity ORDER BY entity) FROM pg_tviews)
+-- @check SELECT (SELECT array_agg((entity, key_column, created_at)::text ORDER BY entity) FROM pg_tview_meta) = (SELECT array_agg((entity, key_column::text, created_at)::text ORDER BY entity) FROM pg_tviews)
 -- @check SELECT pg_tviews_refresh_row('tv_post', 1) = 1
 TRUNCATE pg_tview_meta;
 INSERT INTO pg_tview_meta SELECT * FROM pg_tview_meta_backup;
