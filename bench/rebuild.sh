@@ -39,21 +39,8 @@ require_root
 DIR=/tmp/pg_tviews_bench_rebuild
 q() { psql_at "$DIR" "$PORT" bench -qAt "$@"; }
 
-pg_instance_stop "$DIR"
-pg_instance_init "$DIR" "$PORT"
-cat >>"$DIR/data/postgresql.conf" <<EOF
-shared_buffers = '512MB'
-max_wal_size = '4GB'
-checkpoint_timeout = '30min'
-EOF
-pg_instance_start "$DIR" "$PORT"
-cleanup() {
-    pg_instance_stop "$DIR"
-    ((KEEP)) || rm -rf "$DIR"
-}
-trap cleanup EXIT
-psql_at "$DIR" "$PORT" postgres -q -c 'CREATE DATABASE bench'
-q -c 'CREATE EXTENSION pg_tviews'
+bench_instance "$DIR" "$PORT" "$KEEP" "shared_buffers = '512MB'" "max_wal_size = '4GB'" \
+    "checkpoint_timeout = '30min'"
 log "creating two TVIEWs of $ROWS rows"
 q <<EOF
 CREATE TABLE tb_item (pk_item int PRIMARY KEY, v int NOT NULL, note text NOT NULL);

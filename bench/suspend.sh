@@ -35,19 +35,10 @@ require_root
 DIR=/tmp/pg_tviews_bench_suspend
 q() { psql_at "$DIR" "$PORT" bench -qAt "$@"; }
 
-pg_instance_stop "$DIR"
-pg_instance_init "$DIR" "$PORT"
-pg_instance_start "$DIR" "$PORT"
-cleanup() {
-    pg_instance_stop "$DIR"
-    ((KEEP)) || rm -rf "$DIR"
-}
-trap cleanup EXIT
-psql_at "$DIR" "$PORT" postgres -q -c 'CREATE DATABASE bench'
+bench_instance "$DIR" "$PORT" "$KEEP"
 
 log "creating $ROWS items three times"
 q <<SQL
-CREATE EXTENSION pg_tviews;
 CREATE TABLE tb_cat (pk_cat int PRIMARY KEY, name text NOT NULL);
 INSERT INTO tb_cat SELECT g, 'category ' || g FROM generate_series(1, 1000) g;
 CREATE TABLE bare_item (pk_item int PRIMARY KEY, fk_cat int NOT NULL REFERENCES tb_cat,

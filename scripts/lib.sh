@@ -85,6 +85,23 @@ pg_instance_restart() {
         { tail -n 30 "$dir/server.log" >&2; die "server in $dir did not restart"; }
 }
 
+# For bench scripts: a fresh instance in DIR with a database "bench" holding the extension,
+# stopped (and unless KEEP is 1 deleted) when the script exits. Further arguments are extra
+# postgresql.conf lines. Usage: bench_instance DIR PORT KEEP [setting...]
+bench_instance() {
+    local dir="$1" port="$2" keep="$3" setting
+    shift 3
+    pg_instance_stop "$dir"
+    pg_instance_init "$dir" "$port"
+    for setting in "$@"; do echo "$setting" >>"$dir/data/postgresql.conf"; done
+    pg_instance_start "$dir" "$port"
+    # Expanded now: the trap runs when these locals are gone.
+    # shellcheck disable=SC2064
+    trap "pg_instance_stop '$dir'; ((${keep})) || rm -rf '$dir'" EXIT
+    psql_at "$dir" "$port" postgres -q -c 'CREATE DATABASE bench'
+    psql_at "$dir" "$port" bench -q -c 'CREATE EXTENSION pg_tviews'
+}
+
 # psql against the instance in DIR: psql_at DIR PORT DBNAME [psql args...]. -X ignores any
 # ~/.psqlrc so output does not depend on the machine.
 psql_at() {

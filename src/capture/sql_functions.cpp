@@ -1,5 +1,6 @@
 // SQL entry points of capture: pg_tviews_install_stmt_triggers(), the repair for missing capture
 // triggers, and pg_tviews_cascade(), a capture of one base row by hand.
+#include "pg_tviews/boundary/arguments.hpp"
 #include "pg_tviews/boundary/guard.hpp"
 #include "pg_tviews/capture/capture.hpp"
 #include "pg_tviews/catalog/registry.hpp"
@@ -38,20 +39,6 @@ Datum InstallStmtTriggers(FunctionCallInfo)
     for (int i = 0; i < count; i++) created += EnsureCaptureTriggers(bases[i]);
     SPI_finish();
     PG_RETURN_INT32(created);
-}
-
-// The value of argument `arg` (anyelement) as a value of `type`, converted through text like a
-// literal would be.
-Datum ArgumentAs(FunctionCallInfo fcinfo, int arg, Oid type)
-{
-    Oid given = get_fn_expr_argtype(fcinfo->flinfo, arg);
-    Datum value = PG_GETARG_DATUM(arg);
-    if (given == type) return value;
-    Oid output, input, ioparam;
-    bool varlena;
-    getTypeOutputInfo(given, &output, &varlena);
-    getTypeInputInfo(type, &input, &ioparam);
-    return OidInputFunctionCall(input, OidOutputFunctionCall(output, value), ioparam, -1);
 }
 
 // Queues what the base row whose primary key is `key` feeds along each link.

@@ -1,4 +1,5 @@
 // SQL entry points of the refresh engine: manual refreshes and pg_tviews_verify(), the oracle.
+#include "pg_tviews/boundary/arguments.hpp"
 #include "pg_tviews/boundary/guard.hpp"
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/queue/backlog.hpp"
@@ -44,16 +45,7 @@ Datum KeyArgument(FunctionCallInfo fcinfo, int arg, const TviewEntry *tview)
     if (PG_ARGISNULL(arg))
         ereport(ERROR,
                 (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("TVIEW key must not be null")));
-    Oid type = get_fn_expr_argtype(fcinfo->flinfo, arg);
-    Datum value = PG_GETARG_DATUM(arg);
-    if (type == tview->key_type) return value;
-    Oid output;
-    bool varlena;
-    getTypeOutputInfo(type, &output, &varlena);
-    char *text = OidOutputFunctionCall(output, value);
-    Oid input, ioparam;
-    getTypeInputInfo(tview->key_type, &input, &ioparam);
-    return OidInputFunctionCall(input, text, ioparam, -1);
+    return ArgumentAs(fcinfo, arg, tview->key_type);
 }
 
 struct KeySet {
