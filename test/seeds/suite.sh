@@ -162,7 +162,7 @@ seeds_suite() {
         num="$(basename "$file")"
         num="${num%%_*}"
         sed_file="$ROOT/test/seeds/$num.sed"
-        seed="$(find "$SD_SEEDS" -maxdepth 1 -name "${num}_*" 2>/dev/null | head -n 1)"
+        seed="$(find "$SD_SEEDS" -maxdepth 1 -name "${num}_*" 2>/dev/null | head -n 1 || true)"
         [[ -z "$seed" ]] && skipped_verbatim="; verbatim check skipped: no $SD_SEEDS"
         count="$(sd_split "$file" "$SD_WORK" "$n")"
         echo "seed $num: $count cases from ${file#"$ROOT"/}${seed:+ (checked against $(basename "$seed"))}"
