@@ -583,6 +583,18 @@ WITH capture AS (
      WHERE t.tgenabled NOT IN ('O', 'A')
      GROUP BY s.base, t.tgname, t.tgenabled
     UNION ALL
+    -- The logical replication apply worker fires row triggers only, never statement triggers
+    -- like ours: on a subscriber, TVIEWs over subscribed tables do not follow replicated changes.
+    SELECT 'replicated_base_tables', 'ERROR',
+           pg_catalog.string_agg(DISTINCT s.tview::text, ', '),
+           pg_catalog.format('%s receives changes from subscription %s, which fire no capture trigger: these TVIEWs do not follow them',
+                             s.base, pg_catalog.string_agg(DISTINCT sub.subname, ', ')),
+           'Maintain the TVIEWs on the publisher and replicate their tables, or refresh them here with pg_tviews_refresh or pg_tviews_rebuild.'
+      FROM tviews_internal.source s
+      JOIN pg_catalog.pg_subscription_rel sr ON sr.srrelid = s.base
+      JOIN pg_catalog.pg_subscription sub ON sub.oid = sr.srsubid
+     GROUP BY s.base
+    UNION ALL
     SELECT 'stale', 'ERROR', m.entity_name,
            pg_catalog.format('may differ from its definition since %s: %s', pg_catalog.to_char(m.oldest_entry, 'YYYY-MM-DD HH24:MI:SS TZ'),
                              coalesce(m.stale_reason, 'keys left from a suspension')),
@@ -619,7 +631,7 @@ WITH capture AS (
     SELECT c.name, 'OK', NULL, 'no problem found', NULL
       FROM pg_catalog.unnest(ARRAY['preload', 'capture_triggers_missing',
                'capture_triggers_disabled', 'stale', 'suspended', 'refresh_errors',
-               'missing_indexes', 'orphaned_capture_triggers']) AS c(name)
+               'missing_indexes', 'orphaned_capture_triggers', 'replicated_base_tables']) AS c(name)
      WHERE NOT EXISTS (SELECT 1 FROM problem p WHERE p.check_name = c.name)
 )
 SELECT o.check_name, o.status, o.tview, o.detail, o.hint
