@@ -90,6 +90,12 @@ void BacklogClear(const TviewEntry *tview)
     Datum values[1] = {ObjectIdGetDatum(tview->relid)};
     RunAsOwner("DELETE FROM tviews_internal.backlog WHERE tview = $1", 1, types, values, nullptr,
                SPI_OK_DELETE);
+    // Capture still stopped on a table it reads: the TVIEW is right now but will miss the next
+    // writes there, so it is marked stale again at once rather than looking healthy.
+    RunAsOwner("SELECT tviews_internal.note_capture_gap(b.base)"
+               "  FROM (SELECT DISTINCT s.base FROM tviews_internal.source s"
+               "         WHERE s.tview = $1) b",
+               1, types, values, nullptr, SPI_OK_SELECT);
 }
 
 int64 BacklogTakeIntoQueue(Oid tview_relid)

@@ -20,7 +20,8 @@ namespace pg_tviews {
 // when the TVIEW has been resumed since the catalog was read: the caller must do the work.
 bool BacklogDefer(const TviewEntry *tview, const PendingWork *work);
 
-// Forgets a TVIEW's backlog: a full refresh has just made it equal to its definition.
+// Forgets a TVIEW's backlog: a full refresh has just made it equal to its definition. A table it
+// reads whose capture is still stopped marks it stale again.
 void BacklogClear(const TviewEntry *tview);
 
 // Moves the backlog of one TVIEW (or of every TVIEW, for InvalidOid) into this transaction's

@@ -21,6 +21,11 @@ SELECT entity_name, status, stale, stale_reason FROM pg_tviews_metadata
  WHERE entity LIKE 'l64%' ORDER BY 1;
 SELECT check_name, status, tview, masked(detail) AS detail FROM pg_tviews_health_check()
  WHERE status <> 'OK' AND coalesce(tview, '') LIKE '%l64%' ORDER BY 1, 3;
+-- Refreshed while capture is still off: right now, but still marked stale, since the next
+-- writes to the table will be missed again.
+SELECT pg_tviews_refresh('tv_l64_item') AS rows;
+SELECT oracle_check();
+SELECT entity_name, status FROM pg_tviews_metadata WHERE entity = 'l64_item';
 -- Capture re-enabled and a forced full refresh: repaired, and the mark is gone.
 ALTER TABLE tb_l64_item ENABLE TRIGGER pg_tviews_capture_update;
 SELECT pg_tviews_refresh('tv_l64_item', force => true) AS rows;
