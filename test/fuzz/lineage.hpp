@@ -33,6 +33,9 @@ inline constexpr const char *kPostTagColumns = "(fk_post, fk_tag)";
 
 // In creation order: a TVIEW that reads another one comes after it.
 const std::vector<TviewDef> &Tviews();
+// The TVIEWs and base tables as the operations surface sees them (operations.hpp).
+const std::vector<OperationTarget> &OperationTargets();
+const std::vector<CascadeTarget> &CascadeTargets();
 // Drops and recreates schema lin, its tables, indexes, view and procedure, and seeds the tables.
 std::vector<std::string> BaseTableStatements(Rng &rng);
 // Run once the TVIEWs exist: indexes on TVIEW tables that other TVIEWs' lineage reads through.

@@ -10,6 +10,13 @@
 // script for minimizing a failure. Two-phase commit is exercised when the server has
 // max_prepared_transactions > 0.
 //
+// A few percent of the statements use the operations surface (operations.cpp): suspend and
+// resume one TVIEW or all, manual refreshes (full, forced, by key, by range), pg_tviews_cascade,
+// and direct damage to TVIEW rows repaired by a manual refresh within the same statement. The
+// oracle skips TVIEWs the catalog shows suspended (their readers are still checked); once
+// resumed they are checked again, which proves the catch-up. A run ends with pg_tviews_resume()
+// of everything and a check of every TVIEW, none skipped, with an empty backlog.
+//
 // Exit status: 0 no divergence, 1 divergence, 2 unexpected SQL error, 3 usage error.
 #include <chrono>
 #include <cstdio>
@@ -19,6 +26,7 @@
 
 #include "connection.hpp"
 #include "options.hpp"
+#include "operations.hpp"
 #include "oracle.hpp"
 #include "rng.hpp"
 #include "scenario.hpp"
@@ -93,6 +101,17 @@ void Configure(fuzz::Connection &connection, const char *lock_timeout)
     }
 }
 
+// The extension's schema, quoted: every statement names it, as search_path may leave it out.
+std::string ExtensionSchema(fuzz::Connection &connection)
+{
+    const std::vector<fuzz::Row> rows = connection.Query(
+        "SELECT quote_ident(n.nspname) FROM pg_extension e JOIN pg_namespace n ON n.oid = "
+        "e.extnamespace WHERE e.extname = 'pg_tviews'");
+    if (rows.empty() || !rows.at(0).at(0))
+        throw fuzz::UnexpectedError("fuzz: the pg_tviews extension is not installed");
+    return *rows.at(0).at(0);
+}
+
 }  // namespace
 
 int main(int argc, char **argv)
@@ -120,10 +139,13 @@ int main(int argc, char **argv)
         const std::vector<fuzz::TviewDef> tviews =
             Setup(*scenario, main_session, log, rng, options->seed);
 
-        fuzz::Oracle oracle(tviews);
+        const std::string extension_schema = ExtensionSchema(main_session);
+        fuzz::Oracle oracle(tviews, extension_schema);
         std::unique_ptr<fuzz::Generator> generator = scenario->make_generator(rng);
-        fuzz::Workload workload(*options, *scenario, *generator, rng, main_session, observer,
-                                oracle, log);
+        fuzz::OperationGenerator operations(rng, extension_schema, scenario->operation_targets(),
+                                            scenario->cascade_targets(), tviews);
+        fuzz::Workload workload(*options, *scenario, *generator, operations, rng, main_session,
+                                observer, oracle, log);
         if (std::stoi(*main_session.Query("SHOW max_prepared_transactions").at(0).at(0)) > 0)
             workload.EnableTwoPhaseCommit();
         // Every statement names its schema; the extension must not depend on search_path.
@@ -131,6 +153,7 @@ int main(int argc, char **argv)
             MustRun(main_session, log, options->seed,
                     "SET search_path = " + rng.Pick(scenario->search_paths));
         workload.Run();
+        workload.Finish();
 
         if (options->verbose)
             std::fprintf(stderr, "fuzz: outcomes: %s\n", workload.OutcomeSummary().c_str());
@@ -141,6 +164,10 @@ int main(int argc, char **argv)
             "divergences, %.1fs\n",
             static_cast<unsigned long long>(options->seed), scenario->name.c_str(), tviews.size(),
             workload.executed(), oracle.checks(), seconds);
+        std::printf(
+            "fuzz: operations: %s; %ld oracle checks skipped a suspended TVIEW (%ld read the "
+            "suspended set)\n",
+            workload.OperationSummary().c_str(), oracle.skipped(), oracle.catalog_reads());
         return 0;
     } catch (const fuzz::DivergenceFound &divergence) {
         std::fprintf(stderr, "%s", divergence.what());

@@ -41,7 +41,9 @@ const Scenario *FindScenario(const std::string &name)
          "SELECT (SELECT count(*) FROM fuzz.tb_item) || ' items, ' || (SELECT count(*) FROM "
          "fuzz.tb_group) || ' groups, ' || (SELECT count(*) FROM fuzz.tb_review) || ' reviews'",
          {"fuzz", "pg_catalog", "fuzz, public", "''"},
-         MakeItemsGenerator},
+         MakeItemsGenerator,
+         OperationTargets,
+         CascadeTargets},
         {"lineage",
          lineage::BaseTableStatements,
          lineage::Tviews,
@@ -52,7 +54,9 @@ const Scenario *FindScenario(const std::string &name)
          "(SELECT count(*) FROM lin.tb_comment) || ' comments, ' || (SELECT count(*) FROM "
          "lin.tb_tag) || ' tags, ' || (SELECT count(*) FROM lin.tb_post_tag) || ' links'",
          {"lin", "pg_catalog", "lin, public", "''"},
-         MakeLineageGenerator},
+         MakeLineageGenerator,
+         lineage::OperationTargets,
+         lineage::CascadeTargets},
     };
     for (const auto &scenario : scenarios)
         if (scenario.name == name) return &scenario;

@@ -29,6 +29,9 @@ struct Scenario {
     // Values for SET search_path (every statement names its schema).
     std::vector<std::string> search_paths;
     std::unique_ptr<Generator> (*make_generator)(Rng &rng);
+    // What the operations surface is exercised on (operations.hpp).
+    const std::vector<OperationTarget> &(*operation_targets)();
+    const std::vector<CascadeTarget> &(*cascade_targets)();
 };
 
 // The workload of that name, or nullptr.

@@ -159,8 +159,78 @@ const std::vector<TviewDef> &Tviews()
 
 const std::vector<RefreshFailure> &ExpectedRefreshFailures()
 {
-    static const std::vector<RefreshFailure> failures{{"tv_ratio", "22012"}};
+    static const std::vector<RefreshFailure> failures{
+        {"tv_ratio", "22012",
+         "UPDATE fuzz.tb_item SET qty = 1 WHERE tags IN ('x', 'red') AND qty % 5 = 0"}};
     return failures;
+}
+
+namespace {
+
+// A tv_byname key: an item name, never NULL (a NULL key is refused).
+std::string ItemNameKey(Rng &rng)
+{
+    for (;;) {
+        Value name = ItemName(rng);
+        if (name.text) return name.Sql() + "::text";
+    }
+}
+
+// A tv_gdoc key: the uuid tb_group generates from its key.
+std::string GroupUuidKey(Rng &rng)
+{
+    return "md5('" + std::to_string(rng.Int(1, kMaxGroup)) + "')::uuid";
+}
+
+}  // namespace
+
+const std::vector<OperationTarget> &OperationTargets()
+{
+    const KeyDomain items{1, kMaxItem}, groups{1, kMaxGroup}, reviews{1, kMaxReview};
+    // Damage to a TVIEW that others read (tv_item, tv_itemname, tv_grp) changes what they
+    // show: the repair must cascade to them too.
+    static const std::vector<OperationTarget> targets{
+        {"fuzz.tv_item", "pk_item", items, "data = jsonb_set(data, '{name}', '\"damaged\"')",
+         "fuzz.tb_item"},
+        {"fuzz.tv_label", "pk_label", items, "stock = 'damaged'", "fuzz.tb_item"},
+        {"fuzz.tv_grp", "pk_grp", groups, "n = n + 1000", ""},
+        {"fuzz.tv_big", "pk_big", groups, "names = 'damaged'", ""},
+        {"fuzz.tv_fam", "pk_fam", groups, "", ""},  // the key is its only column
+        {"fuzz.tv_top", "pk_top", groups, "name = 'damaged'", ""},
+        {"fuzz.tv_group", "pk_group", groups, "data = data || '{\"damaged\": true}'",
+         "fuzz.tb_group"},
+        {"fuzz.tv_rev", "pk_rev", items, "n = n + 1000", ""},
+        {"fuzz.tv_byname", "pk_byname", {0, 0, ItemNameKey}, "n = n + 1000", ""},
+        {"fuzz.tv_bucket", "pk_bucket", {0, 2}, "n = n + 1000", ""},
+        {"fuzz.tv_gdoc", "pk_gdoc", {0, 0, GroupUuidKey}, "region = 'damaged'", ""},
+        {"fuzz.tv_ratio", "pk_ratio", items, "per_unit = COALESCE(per_unit, 0) + 1000",
+         "fuzz.tb_item"},
+        {"fuzz.tv_itemname", "pk_itemname", items, "name = 'damaged'", ""},
+        {"fuzz.tv_namelen", "pk_namelen", items, "len = len + 1000", ""},
+        {"fuzz.tv_grpsum", "pk_grpsum", groups, "len = len + 1000", ""},
+        {"fuzz.tv_itemdoc", "pk_itemdoc", items, "data = data || '{\"damaged\": true}'",
+         "fuzz.tb_item"},
+        {"fuzz.tv_rich", "pk_rich", items, "title = 'damaged'", "fuzz.tb_item"},
+        {"fuzz.tv_groupdoc", "pk_groupdoc", groups,
+         "data = jsonb_set(data, '{title}', '\"damaged\"')", "fuzz.tb_group"},
+        {"fuzz.tv_full", "pk_full", items, "n_reviews = n_reviews + 1000", "fuzz.tb_item"},
+        {"fuzz.tv_busy", "pk_busy", groups, "title = 'damaged'", "fuzz.tb_group"},
+        {"fuzz.tv_tagged", "pk_tagged", items, "name = 'damaged'", "fuzz.tb_item"},
+        {"fuzz.tv_gstat", "pk_gstat", groups, "n = n + 1000", "fuzz.tb_group"},
+        {"fuzz.tv_revdoc", "pk_revdoc", reviews, "item = 'damaged'", "fuzz.tb_review"},
+        {"fuzz.tv_grpx", "pk_grpx", groups, "n = n + 1000", ""},
+    };
+    return targets;
+}
+
+const std::vector<CascadeTarget> &CascadeTargets()
+{
+    static const std::vector<CascadeTarget> targets{
+        {"fuzz.tb_item", {1, kMaxItem}},
+        {"fuzz.tb_group", {1, kMaxGroup}},
+        {"fuzz.tb_review", {1, kMaxReview}},
+    };
+    return targets;
 }
 
 namespace {

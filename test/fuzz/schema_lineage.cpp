@@ -127,6 +127,42 @@ const std::vector<TviewDef> &Tviews()
     return tviews;
 }
 
+const std::vector<OperationTarget> &OperationTargets()
+{
+    const KeyDomain companies{1, kMaxCompany}, users{1, kMaxUser}, posts{1, kMaxPost},
+        comments{1, kMaxComment}, tags{1, kMaxTag};
+    // Damage to a TVIEW that others read shows in them: the repair must cascade (tv_post ->
+    // tv_feed -> tv_company_feed).
+    static const std::vector<OperationTarget> targets{
+        {"lin.tv_user_stats", "pk_user_stats", users, "kind = 'damaged'", "lin.tb_user"},
+        {"lin.tv_post", "pk_post", posts, "data = jsonb_set(data, '{title}', '\"damaged\"')",
+         "lin.tb_post"},
+        {"lin.tv_post_comments", "pk_post_comments", posts, "n_comments = n_comments + 1000",
+         "lin.tb_post"},
+        {"lin.tv_company", "pk_company", companies, "active_users = active_users + 1000",
+         "lin.tb_company"},
+        {"lin.tv_tag", "pk_tag", tags, "n_posts = n_posts + 1000", "lin.tb_tag"},
+        {"lin.tv_user", "pk_user", users, "data = jsonb_set(data, '{name}', '\"damaged\"')",
+         "lin.tb_user"},
+        {"lin.tv_comment", "pk_comment", comments, "likes = COALESCE(likes, 0) + 1000",
+         "lin.tb_comment"},
+        {"lin.tv_feed", "pk_feed", posts, "author = 'damaged'", ""},
+        {"lin.tv_company_feed", "pk_company_feed", companies, "feed_posts = feed_posts + 1000", ""},
+    };
+    return targets;
+}
+
+const std::vector<CascadeTarget> &CascadeTargets()
+{
+    // tb_post_tag's primary key has two columns: pg_tviews_cascade() does not take it.
+    static const std::vector<CascadeTarget> targets{
+        {"lin.tb_company", {1, kMaxCompany}}, {"lin.tb_user", {1, kMaxUser}},
+        {"lin.tb_post", {1, kMaxPost}},       {"lin.tb_comment", {1, kMaxComment}},
+        {"lin.tb_tag", {1, kMaxTag}},
+    };
+    return targets;
+}
+
 std::vector<std::string> AfterTviewStatements()
 {
     return {

@@ -16,6 +16,7 @@ inline const std::string kCardinalityViolation = "21000";  // ON CONFLICT / MERG
 inline const std::string kDivisionByZero = "22012";
 inline const std::string kInvalidTextRepresentation = "22P02";
 inline const std::string kRaiseException = "P0001";
+inline const std::string kObjectNotInPrerequisiteState = "55000";  // the TVIEW is suspended
 }  // namespace sqlstate
 
 struct Statement {
@@ -30,6 +31,12 @@ struct Statement {
     std::optional<std::string> copy_data;  // set: sql is COPY ... FROM STDIN fed with this
     bool must_fail = false;                // built to fail; succeeding is a fuzzer bug
     bool takes_exclusive_lock = false;     // TRUNCATE: other sessions would block on the table
+    // SQLSTATEs an operations function raises on purpose when refusing the call (55000 for a
+    // suspended TVIEW). Unlike allowed_errors they may name a TVIEW, but never come from a
+    // refresh.
+    std::set<std::string> allowed_refusals;
+    // Operations-surface statements (operations.hpp): what they are, for the run's counts.
+    std::string operation;
 
     // The statement as a log line (COPY data included).
     std::string Display() const;
