@@ -185,6 +185,7 @@ void DescribePath(SourceLink *link, const char *start_column, Datum hop_relation
     int nmatch, noutput;
     char **matches = TextArrayToStrings(hop_match, &nmatch);
     char **outputs = TextArrayToStrings(hop_output, &noutput);
+    if (nhops == 0) link->tview->local_links = lappend(link->tview->local_links, link);
     // Keys read straight from the changed row need no statement when the types agree.
     if (nhops == 0 && link->start_type == link->tview->key_type) return;
     auto **schemas = static_cast<char **>(palloc(sizeof(char *) * Max(1, nhops)));

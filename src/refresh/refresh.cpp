@@ -15,6 +15,7 @@ extern "C" {
 #include "executor/spi.h"
 #include "miscadmin.h"
 #include "storage/lmgr.h"
+#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/array.h"
 #include "utils/timestamp.h"
@@ -120,19 +121,42 @@ int SortUnique(const TviewEntry *tview, Datum *keys, int nkeys)
 }
 
 // Executes a refresh statement through SPI and reads its counts.
-// Locks the TVIEW rows with these keys (waiting for writers that hold them) before a manual
-// recompute, whose statement then takes its snapshot after their commits.
+// Runs a row-locking SELECT over the rows of `table` whose `column` holds one of the keys, in
+// column order (as writers that sort their keys would), as the current user.
+void LockRowsWhere(const char *table, const char *column, const char *mode, Datum keys, Oid type,
+                   bool scalar)
+{
+    char *sql = psprintf("SELECT 1 FROM %s WHERE %s %s ORDER BY %s FOR %s", table, column,
+                         scalar ? "OPERATOR(pg_catalog.=) $1" : "OPERATOR(pg_catalog.=) ANY ($1)",
+                         column, mode);
+    if (SPI_execute_with_args(sql, 1, &type, &keys, nullptr, false, 0) != SPI_OK_SELECT)
+        elog(ERROR, "could not lock rows of \"%s\"", table);
+    pfree(sql);
+}
+
+// Before a manual recompute of a TVIEW without key locks, waits for the writers of its keys: the
+// base rows first (FOR SHARE, like a foreign key check: a writer of the row holds a conflicting
+// lock until it commits), then the TVIEW rows, the order in which writers take them. The
+// recompute's statement then takes its snapshot after their commits. The base-row lock covers a
+// TVIEW row that is missing; it needs UPDATE privilege, without which only TVIEW rows are locked.
 void LockRows(const TviewEntry *tview, StatementKind kind, Datum keys)
 {
     bool scalar = kind == StatementKind::kSingle;
-    char *sql = psprintf("SELECT 1 FROM %s WHERE %s %s FOR UPDATE",
-                         quote_qualified_identifier(tview->schema_name, tview->table_name),
-                         quote_identifier(tview->key_column),
-                         scalar ? "OPERATOR(pg_catalog.=) $1" : "OPERATOR(pg_catalog.=) ANY ($1)");
     Oid type = scalar ? tview->key_type : get_array_type(tview->key_type);
-    if (SPI_execute_with_args(sql, 1, &type, &keys, nullptr, false, 0) != SPI_OK_SELECT)
-        elog(ERROR, "could not lock rows of TVIEW \"%s\"", tview->table_name);
-    pfree(sql);
+    ListCell *lc;
+    foreach (lc, tview->local_links) {
+        auto *link = static_cast<SourceLink *>(lfirst(lc));
+        if (link->start_type != tview->key_type ||
+            pg_class_aclcheck(link->base_relid, GetUserId(), ACL_UPDATE) != ACLCHECK_OK)
+            continue;
+        LockRowsWhere(
+            quote_qualified_identifier(get_namespace_name(get_rel_namespace(link->base_relid)),
+                                       get_rel_name(link->base_relid)),
+            quote_identifier(get_attname(link->base_relid, link->start_attno, false)), "SHARE",
+            keys, type, scalar);
+    }
+    LockRowsWhere(quote_qualified_identifier(tview->schema_name, tview->table_name),
+                  quote_identifier(tview->key_column), "UPDATE", keys, type, scalar);
 }
 
 RefreshCounts RunStatement(TviewEntry *tview, StatementKind kind, Datum keys_array)

@@ -36,6 +36,7 @@ struct TviewEntry {
     int level;               // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
     List *columns;           // char * names of the definition's columns, in order
     List *mapped_links;      // SourceLink * of this TVIEW that reach keys through hops
+    List *local_links;       // SourceLink * whose start column holds the key itself
     SPIPlanPtr keyed_plan;   // prepared on first use: keys as an array
     SPIPlanPtr single_plan;  // one key (a cached generic plan)
     SPIPlanPtr full_plan;
