@@ -107,9 +107,10 @@ Statement OperationGenerator::Refresh(const std::set<std::string> &suspended,
     } else if (kind == "forced") {
         statement.sql = Select("pg_tviews_refresh", name + ", force => true");
     } else if (kind == "row") {
-        // Both spellings of a one-key refresh.
-        statement.sql = Select(rng_.Percent(70) ? "pg_tviews_refresh_row" : "pg_tviews_refresh",
-                               name + ", " + DrawKey(target.keys).sql);
+        // Both spellings of a one-key refresh. (One draw per statement: the order of
+        // arguments' evaluation must not decide the workload.)
+        const char *function = rng_.Percent(70) ? "pg_tviews_refresh_row" : "pg_tviews_refresh";
+        statement.sql = Select(function, name + ", " + DrawKey(target.keys).sql);
     } else {
         const auto [lo, hi] = DrawRange(target.keys);
         statement.sql = Select("pg_tviews_refresh_range", name + ", " + lo + ", " + hi);
