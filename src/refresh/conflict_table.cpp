@@ -18,18 +18,26 @@ namespace pg_tviews {
 
 namespace {
 
-constexpr uint32 kSlots = 16384;
+constexpr uint32 kSlots = 65536;
 constexpr uint32 kXidsPerSlot = 4;
 constexpr int kMaxHeld = 4096;  // beyond this, remember nothing more (the reader side still works)
 
+// A recorded commit: the xid in the low half, the full 32-bit hash of the lock in the high half,
+// written and read as one atomic word. Readers only count entries whose hash is theirs, so locks
+// that merely share a slot (other keys, other TVIEWs, other databases) do not fail each other.
 struct Slot {
-    pg_atomic_uint32 next;  // round-robin position of the next recorded xid
-    pg_atomic_uint32 xids[kXidsPerSlot];
+    pg_atomic_uint32 next;  // round-robin position of the next recorded entry
+    pg_atomic_uint64 entries[kXidsPerSlot];
 };
 
-Slot *slots = nullptr;  // in shared memory; nullptr when not preloaded
-uint32 held[kMaxHeld];  // slots this transaction holds, recorded at commit
+Slot *slots = nullptr;       // in shared memory; nullptr when not preloaded
+ConflictKey held[kMaxHeld];  // locks this transaction holds, recorded at commit
 int nheld = 0;
+
+uint32 SlotOf(ConflictKey key)
+{
+    return key % kSlots;
+}
 
 }  // namespace
 
@@ -48,33 +56,34 @@ void ConflictTableInitShmem()
         for (uint32 i = 0; i < kSlots; i++) {
             pg_atomic_init_u32(&slots[i].next, 0);
             for (uint32 j = 0; j < kXidsPerSlot; j++)
-                pg_atomic_init_u32(&slots[i].xids[j], InvalidTransactionId);
+                pg_atomic_init_u64(&slots[i].entries[j], InvalidTransactionId);
         }
     LWLockRelease(AddinShmemInitLock);
 }
 
-uint32 ConflictSlot(Oid tview_relid, uint32 value_hash, uint16 kind)
+ConflictKey ConflictKeyOf(Oid tview_relid, uint32 value_hash, uint16 kind)
 {
     uint32 hash = hash_combine(murmurhash32(MyDatabaseId), murmurhash32(tview_relid));
-    hash = hash_combine(hash, murmurhash32(value_hash ^ (static_cast<uint32>(kind) << 16)));
-    return hash % kSlots;
+    return hash_combine(hash, murmurhash32(value_hash ^ (static_cast<uint32>(kind) << 16)));
 }
 
-void ConflictTableNoteHeld(uint32 slot)
+void ConflictTableNoteHeld(ConflictKey key)
 {
     if (slots == nullptr || nheld == kMaxHeld) return;
     for (int i = 0; i < nheld; i++)
-        if (held[i] == slot) return;
-    held[nheld++] = slot;
+        if (held[i] == key) return;
+    held[nheld++] = key;
 }
 
-bool ConflictTableChangedSinceSnapshot(uint32 slot)
+bool ConflictTableChangedSinceSnapshot(ConflictKey key)
 {
     if (slots == nullptr) return false;
     Snapshot snapshot = GetTransactionSnapshot();
     TransactionId mine = GetTopTransactionIdIfAny();
     for (uint32 j = 0; j < kXidsPerSlot; j++) {
-        TransactionId xid = pg_atomic_read_u32(&slots[slot].xids[j]);
+        uint64 entry = pg_atomic_read_u64(&slots[SlotOf(key)].entries[j]);
+        if (static_cast<ConflictKey>(entry >> 32) != key) continue;
+        auto xid = static_cast<TransactionId>(entry & 0xFFFFFFFF);
         if (!TransactionIdIsNormal(xid) || TransactionIdEquals(xid, mine)) continue;
         // Older than every snapshot of this transaction: visible, so nothing was missed.
         if (TransactionIdPrecedes(xid, TransactionXmin)) continue;
@@ -88,9 +97,9 @@ void ConflictTableAtCommit()
     TransactionId xid = GetTopTransactionIdIfAny();
     if (slots != nullptr && TransactionIdIsValid(xid))
         for (int i = 0; i < nheld; i++) {
-            Slot *s = &slots[held[i]];
+            Slot *s = &slots[SlotOf(held[i])];
             uint32 position = pg_atomic_fetch_add_u32(&s->next, 1) % kXidsPerSlot;
-            pg_atomic_write_u32(&s->xids[position], xid);
+            pg_atomic_write_u64(&s->entries[position], (static_cast<uint64>(held[i]) << 32) | xid);
         }
     nheld = 0;
 }

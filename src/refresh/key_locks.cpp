@@ -40,11 +40,11 @@ void Acquire(const TviewEntry *tview, uint32 value_hash, uint16 kind, LOCKMODE m
     LOCKTAG tag;
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, tview->relid, value_hash, kind);
     (void)LockAcquire(&tag, mode, false, false);
-    uint32 write_slot = ConflictSlot(tview->relid, value_hash, kind);
-    uint32 read_slot = ConflictSlot(tview->relid, value_hash, kind | kReadSlotBit);
+    ConflictKey write_lock = ConflictKeyOf(tview->relid, value_hash, kind);
+    ConflictKey read_lock = ConflictKeyOf(tview->relid, value_hash, kind | kReadSlotBit);
     if (IsolationUsesXactSnapshot() &&
-        (ConflictTableChangedSinceSnapshot(write_slot) ||
-         (role == Role::kWriter && ConflictTableChangedSinceSnapshot(read_slot))))
+        (ConflictTableChangedSinceSnapshot(write_lock) ||
+         (role == Role::kWriter && ConflictTableChangedSinceSnapshot(read_lock))))
         ereport(ERROR,
                 (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                  errmsg("could not serialize access to TVIEW \"%s\" due to a concurrent refresh",
@@ -52,8 +52,8 @@ void Acquire(const TviewEntry *tview, uint32 value_hash, uint16 kind, LOCKMODE m
                  errdetail("A transaction that committed after this transaction's snapshot changed "
                            "rows that feed the same TVIEW rows."),
                  errhint("Retry the transaction.")));
-    if (role == Role::kWriter) ConflictTableNoteHeld(write_slot);
-    if (role == Role::kReader) ConflictTableNoteHeld(read_slot);
+    if (role == Role::kWriter) ConflictTableNoteHeld(write_lock);
+    if (role == Role::kReader) ConflictTableNoteHeld(read_lock);
 }
 
 // Sorted, distinct hashes of values of one type, so locks are always taken in one order.

@@ -5,9 +5,10 @@
 // before this transaction even asked for the lock. Every transaction that held a refresh lock
 // slot records its xid in that slot when it commits (before its locks are released). A
 // transaction-snapshot reader of a slot fails with 40001 when a recorded xid committed after its
-// snapshot. Slots are hashed, so distinct keys may share one: that can only cause a spurious
-// serialization failure, never a missed one (unless more than kXidsPerSlot transactions commit
-// into one slot while the reader waits).
+// snapshot. Locks are identified by a 32-bit hash (database, TVIEW, key or path value) stored
+// with each xid; distinct locks share a slot, but a reader only counts its own hash, so only a
+// full hash collision can cause a spurious serialization failure. None is ever missed, unless
+// more than kXidsPerSlot transactions commit into one slot while the reader waits.
 #pragma once
 
 extern "C" {
@@ -20,14 +21,15 @@ namespace pg_tviews {
 void ConflictTableRequestShmem();
 void ConflictTableInitShmem();
 
-// Hash of one lock slot.
-uint32 ConflictSlot(Oid tview_relid, uint32 value_hash, uint16 kind);
+// The hash identifying one refresh lock.
+using ConflictKey = uint32;
+ConflictKey ConflictKeyOf(Oid tview_relid, uint32 value_hash, uint16 kind);
 
-// This transaction holds the slot's lock: record it in the slot when the transaction commits.
-void ConflictTableNoteHeld(uint32 slot);
+// This transaction holds the lock: record it when the transaction commits.
+void ConflictTableNoteHeld(ConflictKey key);
 
-// True when a transaction that held the slot committed after this transaction's snapshot.
-bool ConflictTableChangedSinceSnapshot(uint32 slot);
+// True when a transaction that held the lock committed after this transaction's snapshot.
+bool ConflictTableChangedSinceSnapshot(ConflictKey key);
 
 // XACT_EVENT_COMMIT / PREPARE: record the held slots (no allocation, cannot fail); ABORT: forget.
 void ConflictTableAtCommit();
