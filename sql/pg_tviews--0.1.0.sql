@@ -345,27 +345,30 @@ COMMENT ON FUNCTION pg_tviews_cascade(regclass, anyelement) IS
 -- directly or not, so refreshing in descending order of dependents refreshes parents first.
 -- A function rather than a view: the planner's estimates for the recursive walks are wild
 -- enough to trigger JIT compilation (hundreds of milliseconds) in every query using them.
+-- PL/pgSQL, so that its plan is cached for the session.
 CREATE FUNCTION tviews_internal.graph()
 RETURNS TABLE (tview regclass, level integer, dependents integer)
-LANGUAGE sql STABLE ROWS 50 SET jit = off AS $$
-WITH RECURSIVE edge AS (
-    SELECT DISTINCT s.base AS parent, s.tview AS child
-      FROM tviews_internal.source s
-      JOIN tviews_internal.tview p ON p.tview = s.base
-), depth (tview, level) AS (
-    SELECT t.tview, 0 FROM tviews_internal.tview t
-    UNION
-    SELECT e.child, d.level + 1 FROM depth d JOIN edge e ON e.parent = d.tview
-), reach (root, tview) AS (
-    SELECT e.parent, e.child FROM edge e
-    UNION
-    SELECT r.root, e.child FROM reach r JOIN edge e ON e.parent = r.tview
-)
-SELECT t.tview,
-       (SELECT pg_catalog.max(d.level) FROM depth d WHERE d.tview = t.tview)::integer,
-       (SELECT pg_catalog.count(*) FROM reach r WHERE r.root = t.tview)::integer
-  FROM tviews_internal.tview t
-$$;
+LANGUAGE plpgsql STABLE ROWS 50 SET jit = off AS $$
+BEGIN
+    RETURN QUERY
+    WITH RECURSIVE edge AS (
+        SELECT DISTINCT s.base AS parent, s.tview AS child
+          FROM tviews_internal.source s
+          JOIN tviews_internal.tview p ON p.tview = s.base
+    ), depth (tview, level) AS (
+        SELECT t.tview, 0 FROM tviews_internal.tview t
+        UNION
+        SELECT e.child, d.level + 1 FROM depth d JOIN edge e ON e.parent = d.tview
+    ), reach (root, tview) AS (
+        SELECT e.parent, e.child FROM edge e
+        UNION
+        SELECT r.root, e.child FROM reach r JOIN edge e ON e.parent = r.tview
+    )
+    SELECT t.tview,
+           (SELECT pg_catalog.max(d.level) FROM depth d WHERE d.tview = t.tview)::integer,
+           (SELECT pg_catalog.count(*) FROM reach r WHERE r.root = t.tview)::integer
+      FROM tviews_internal.tview t;
+END $$;
 
 -- One row per TVIEW in the shape operators' runbooks read. entity_name is the TVIEW table as a
 -- relation name (usable with pg_total_relation_size, pg_tviews_refresh, ...).
