@@ -505,36 +505,18 @@ BEGIN
     IF TG_TABLE_SCHEMA <> 'tviews_internal' AND pg_trigger_depth() > 1 THEN
         RETURN NULL;
     END IF;
-    IF EXISTS (SELECT * FROM @extschema@.pg_tview_meta
-               EXCEPT ALL
-               SELECT r.entity, r.tview, r.key_column, r.dependencies, r.created_at
-                 FROM tviews_internal.meta_rows r)
-       OR EXISTS (SELECT r.entity, r.tview, r.key_column, r.dependencies, r.created_at
-                    FROM tviews_internal.meta_rows r
-                  EXCEPT ALL
-                  SELECT * FROM @extschema@.pg_tview_meta)
-    THEN
-        DELETE FROM @extschema@.pg_tview_meta;
-        INSERT INTO @extschema@.pg_tview_meta
-        SELECT r.entity, r.tview, r.key_column, r.dependencies, r.created_at
-          FROM tviews_internal.meta_rows r
-         ORDER BY r.dependents, r.level DESC, r.entity;
-    END IF;
-    IF EXISTS (SELECT * FROM @extschema@.pg_tview_helpers
-               EXCEPT ALL
-               SELECT r.entity, r.tview, r.definition_view, 'definition view'
-                 FROM tviews_internal.meta_rows r)
-       OR EXISTS (SELECT r.entity, r.tview, r.definition_view, 'definition view'
-                    FROM tviews_internal.meta_rows r
-                  EXCEPT ALL
-                  SELECT * FROM @extschema@.pg_tview_helpers)
-    THEN
-        DELETE FROM @extschema@.pg_tview_helpers;
-        INSERT INTO @extschema@.pg_tview_helpers
-        SELECT r.entity, r.tview, r.definition_view, 'definition view'
-          FROM tviews_internal.meta_rows r
-         ORDER BY r.dependents, r.level DESC, r.entity;
-    END IF;
+    -- Rewritten whole: the catalog and the mirrors change rarely, and a few rows are cheaper to
+    -- rewrite than to compare.
+    DELETE FROM @extschema@.pg_tview_meta;
+    INSERT INTO @extschema@.pg_tview_meta
+    SELECT r.entity, r.tview, r.key_column, r.dependencies, r.created_at
+      FROM tviews_internal.meta_rows r
+     ORDER BY r.dependents, r.level DESC, r.entity;
+    DELETE FROM @extschema@.pg_tview_helpers;
+    INSERT INTO @extschema@.pg_tview_helpers
+    SELECT r.entity, r.tview, r.definition_view, 'definition view'
+      FROM tviews_internal.meta_rows r
+     ORDER BY r.dependents, r.level DESC, r.entity;
     RETURN NULL;
 END $$;
 CREATE TRIGGER tviews_mirror AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON tviews_internal.tview
