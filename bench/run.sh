@@ -17,7 +17,7 @@ set -euo pipefail
 BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$BENCH/.." && pwd)"
 RUN="$BENCH/.run"
-PGBIN=/usr/lib/postgresql/15/bin
+PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 PG_USER=postgres
 
 SIZES=1000,100000

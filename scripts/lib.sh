@@ -6,8 +6,10 @@
 # DIR is also the unix socket directory, DIR/server.log the server log. They listen on no TCP
 # address, so two instances only need different directories (and ports, for the socket name).
 
-PGBIN=/usr/lib/postgresql/15/bin
-PGXS_DIR=/usr/lib/postgresql/15/lib/pgxs  # pg_regress, pg_isolation_regress
+# PGBIN may point at a private copy of the PostgreSQL 15 tree (its lib/ and share/ relocated
+# beside it), so that two checkouts can build, install and test side by side.
+PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+PGXS_DIR="$(dirname "$PGBIN")/lib/pgxs"  # pg_regress, pg_isolation_regress
 export PGBIN PGXS_DIR
 PG_USER=postgres
 
