@@ -17,11 +17,12 @@ PG_MODULE_MAGIC;
 PGDLLEXPORT void _PG_init(void);
 }
 
-#define PG_TVIEWS_VERSION "0.1.0"
+#define PG_TVIEWS_VERSION "0.2.0"
 
 namespace {
 
 shmem_request_hook_type previous_shmem_request = nullptr;
+bool preloaded = false;  // loaded through shared_preload_libraries (inherited by backends)
 shmem_startup_hook_type previous_shmem_startup = nullptr;
 
 void OnShmemRequest()
@@ -45,6 +46,7 @@ void _PG_init(void)
     pg_tviews::GuardEntry([] {
         // Shared memory exists only when the library is preloaded, as the README requires.
         if (process_shared_preload_libraries_in_progress) {
+            preloaded = true;
             previous_shmem_request = shmem_request_hook;
             shmem_request_hook = OnShmemRequest;
             previous_shmem_startup = shmem_startup_hook;
@@ -66,4 +68,11 @@ Datum Version(FunctionCallInfo)
 
 }  // namespace
 
+// tviews_internal.library_preloaded(): what the health check's first row reports.
+Datum LibraryPreloaded(FunctionCallInfo)
+{
+    return BoolGetDatum(preloaded);
+}
+
 PG_TVIEWS_SQL_FUNCTION(pg_tviews_version, Version)
+PG_TVIEWS_SQL_FUNCTION(pg_tviews_library_preloaded, LibraryPreloaded)

@@ -3,6 +3,7 @@
 #include "pg_tviews/analyze/lineage.hpp"
 
 #include "pg_tviews/boundary/nodes.hpp"
+#include "pg_tviews/catalog/equality.hpp"
 
 extern "C" {
 #include "access/relation.h"
@@ -126,9 +127,14 @@ bool ResolveVar(Level *level, const Var *var, ColumnRef *out, bool *maybe_null)
     return false;
 }
 
-bool IsEquality(Oid opno, Oid input_type)
+// An equality lineage can follow: exactly the operator its generated SQL will use between
+// these two types, in both directions (hops are walked both ways). Any other "=", such as one
+// from a non-default operator class, links nothing.
+bool IsLineageEquality(Oid opno, Oid left_type, Oid right_type)
 {
-    return op_mergejoinable(opno, input_type) || op_hashjoinable(opno, input_type);
+    TypedOperator chosen, reverse;
+    return FindEquality(left_type, right_type, &chosen) && chosen.opno == opno &&
+           FindEquality(right_type, left_type, &reverse);
 }
 
 void AddEdge(Walk *walk, ColumnRef a, ColumnRef b)
@@ -161,7 +167,9 @@ void AddEqualityEdges(Walk *walk, Level *level, Node *qual)
     auto *op = castNode(OpExpr, qual);
     Node *left = strip_implicit_coercions(static_cast<Node *>(linitial(op->args)));
     Node *right = strip_implicit_coercions(static_cast<Node *>(lsecond(op->args)));
-    if (!IsA(left, Var) || !IsA(right, Var) || !IsEquality(op->opno, exprType(left))) return;
+    if (!IsA(left, Var) || !IsA(right, Var) ||
+        !IsLineageEquality(op->opno, exprType(left), exprType(right)))
+        return;
     ColumnRef a, b;
     if (ResolveVar(level, castNode(Var, left), &a, nullptr) &&
         ResolveVar(level, castNode(Var, right), &b, nullptr))
@@ -206,7 +214,7 @@ void AddSublinkTestEdges(Walk *walk, Level *level, Level *inner, Node *test)
     Node *param = strip_implicit_coercions(static_cast<Node *>(lsecond(op->args)));
     if (!IsA(outer, Var) || !IsA(param, Param) ||
         castNode(Param, param)->paramkind != PARAM_SUBLINK ||
-        !IsEquality(op->opno, exprType(outer)))
+        !IsLineageEquality(op->opno, exprType(outer), exprType(param)))
         return;
     ColumnRef a, b;
     if (ResolveVar(level, castNode(Var, outer), &a, nullptr) &&

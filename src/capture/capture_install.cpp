@@ -1,6 +1,8 @@
 // Creation of the shared capture triggers on a base table.
 #include "pg_tviews/capture/capture.hpp"
 
+#include "pg_tviews/security/run_as.hpp"
+
 extern "C" {
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
@@ -56,27 +58,33 @@ int EnsureCaptureTriggers(Oid base_relid)
     const char *table = quote_qualified_identifier(
         get_namespace_name(get_rel_namespace(base_relid)), get_rel_name(base_relid));
     int created = 0;
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute("SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e"
-                    " JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace"
-                    " WHERE e.extname = 'pg_tviews'",
-                    true, 1) != SPI_OK_SELECT ||
-        SPI_processed != 1)
-        elog(ERROR, "extension pg_tviews is not installed");
-    const char *function = psprintf("%s.pg_tviews_capture",
-                                    SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
-    for (const CaptureTrigger &trigger : kCaptureTriggers) {
-        if (TriggerExists(base_relid, trigger.name)) continue;
-        StringInfoData sql;
-        initStringInfo(&sql);
-        appendStringInfo(
-            &sql, "CREATE TRIGGER %s AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s()",
-            trigger.name, trigger.event, table, trigger.referencing, function);
-        if (SPI_execute(sql.data, false, 0) != SPI_OK_UTILITY)
-            elog(ERROR, "could not create capture trigger on \"%s\"", table);
-        created++;
-    }
-    SPI_finish();
+    // The creator of a TVIEW needs only SELECT on the tables it reads: the triggers, whose text
+    // is ours alone, are created by the extension's owner.
+    RunAs(ExtensionOwner(), [&] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (SPI_execute("SELECT pg_catalog.quote_ident(n.nspname) FROM pg_catalog.pg_extension e"
+                        " JOIN pg_catalog.pg_namespace n"
+                        "   ON n.oid OPERATOR(pg_catalog.=) e.extnamespace"
+                        " WHERE e.extname OPERATOR(pg_catalog.=) 'pg_tviews'",
+                        true, 1) != SPI_OK_SELECT ||
+            SPI_processed != 1)
+            elog(ERROR, "extension pg_tviews is not installed");
+        const char *function = psprintf(
+            "%s.pg_tviews_capture", SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1));
+        for (const CaptureTrigger &trigger : kCaptureTriggers) {
+            if (TriggerExists(base_relid, trigger.name)) continue;
+            StringInfoData sql;
+            initStringInfo(&sql);
+            appendStringInfo(
+                &sql,
+                "CREATE TRIGGER %s AFTER %s ON %s %s FOR EACH STATEMENT EXECUTE FUNCTION %s()",
+                trigger.name, trigger.event, table, trigger.referencing, function);
+            if (SPI_execute(sql.data, false, 0) != SPI_OK_UTILITY)
+                elog(ERROR, "could not create capture trigger on \"%s\"", table);
+            created++;
+        }
+        SPI_finish();
+    });
     return created;
 }
 

@@ -9,6 +9,7 @@
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
 #include "pg_tviews/refresh/key_locks.hpp"
+#include "pg_tviews/security/run_as.hpp"
 
 extern "C" {
 #include "access/sysattr.h"
@@ -34,32 +35,8 @@ struct StartValues {
     int capacity;
 };
 
-void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLink *link,
-                        StartValues *values)
-{
-    TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(base), &TTSOpsMinimalTuple);
-    // Our own read pointer: other triggers of the statement read the same tuplestore.
-    int pointer = tuplestore_alloc_read_pointer(changed, EXEC_FLAG_REWIND);
-    tuplestore_select_read_pointer(changed, pointer);
-    tuplestore_rescan(changed);
-    while (tuplestore_gettupleslot(changed, true, false, slot)) {
-        bool isnull;
-        Datum value = slot_getattr(slot, link->start_attno, &isnull);
-        if (isnull) continue;
-        if (values->count == values->capacity) {
-            values->capacity = values->capacity == 0 ? 64 : values->capacity * 2;
-            values->items = values->items == nullptr
-                                ? static_cast<Datum *>(palloc(sizeof(Datum) * values->capacity))
-                                : static_cast<Datum *>(
-                                      repalloc(values->items, sizeof(Datum) * values->capacity));
-        }
-        values->items[values->count++] = datumCopy(value, link->start_typbyval, link->start_typlen);
-    }
-    ExecDropSingleTupleTableSlot(slot);
-}
-
-// Runs a link's mapping statement over the start values and queues the keys it returns.
-void QueueMappedKeys(SourceLink *link, const StartValues *values)
+// The body of QueueMappedKeys(), as the TVIEW's owner.
+void RunMapping(SourceLink *link, const StartValues *values)
 {
     // One value, the common case of a single-row write, gets the statement PostgreSQL can cache.
     int scalar = values->count == 1 ? 1 : 0;
@@ -90,6 +67,38 @@ void QueueMappedKeys(SourceLink *link, const StartValues *values)
         if (!isnull) QueueKey(link->tview, key);
     }
     SPI_finish();
+}
+
+void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLink *link,
+                        StartValues *values)
+{
+    TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(base), &TTSOpsMinimalTuple);
+    // Our own read pointer: other triggers of the statement read the same tuplestore.
+    int pointer = tuplestore_alloc_read_pointer(changed, EXEC_FLAG_REWIND);
+    tuplestore_select_read_pointer(changed, pointer);
+    tuplestore_rescan(changed);
+    while (tuplestore_gettupleslot(changed, true, false, slot)) {
+        bool isnull;
+        Datum value = slot_getattr(slot, link->start_attno, &isnull);
+        if (isnull) continue;
+        if (values->count == values->capacity) {
+            values->capacity = values->capacity == 0 ? 64 : values->capacity * 2;
+            values->items = values->items == nullptr
+                                ? static_cast<Datum *>(palloc(sizeof(Datum) * values->capacity))
+                                : static_cast<Datum *>(
+                                      repalloc(values->items, sizeof(Datum) * values->capacity));
+        }
+        values->items[values->count++] = datumCopy(value, link->start_typbyval, link->start_typlen);
+    }
+    ExecDropSingleTupleTableSlot(slot);
+}
+
+// Runs a link's mapping statement over the start values and queues the keys it returns. The
+// statement reads the hop tables, which the writer may have no right to read: it runs as the
+// TVIEW's owner, like the refresh it prepares.
+void QueueMappedKeys(SourceLink *link, const StartValues *values)
+{
+    RunAs(link->tview->owner, [link, values] { RunMapping(link, values); });
 }
 
 }  // namespace

@@ -3,9 +3,11 @@
 #include "pg_tviews/catalog/registry.hpp"
 
 #include "pg_tviews/boundary/guard.hpp"
+#include "pg_tviews/catalog/equality.hpp"
 #include "pg_tviews/core/dependency_graph.hpp"
 #include "pg_tviews/core/lineage_sql.hpp"
 #include "pg_tviews/core/naming.hpp"
+#include "pg_tviews/security/run_as.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -21,6 +23,8 @@ extern "C" {
 #include "utils/memutils.h"
 #include "utils/regproc.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/varlena.h"
 }
 
@@ -30,15 +34,24 @@ namespace pg_tviews {
 
 namespace {
 
+// A relation whose name generated SQL spells, with the name it was spelled with.
+struct NamedRelation {
+    Oid relid;
+    char *schema;
+    char *name;
+};
+
 struct Generation {
     MemoryContext context;
     List *tviews;  // TviewEntry *
     List *links;   // SourceLink *
+    List *names;   // NamedRelation *
 };
 
 Generation *current = nullptr;
 bool stale = true;
-List *retired = NIL;  // Generation *, in TopMemoryContext, freed at transaction end
+bool names_dirty = false;  // a relation or schema changed: check the names the SQL spells
+List *retired = NIL;       // Generation *, in TopMemoryContext, freed at transaction end
 Oid catalog_tview_relid = InvalidOid;
 Oid catalog_source_relid = InvalidOid;
 
@@ -46,6 +59,45 @@ void OnRelcacheInvalidation(Datum, Oid relid)
 {
     if (relid == InvalidOid || relid == catalog_tview_relid || relid == catalog_source_relid)
         stale = true;
+    else
+        names_dirty = true;
+}
+
+// ALTER SCHEMA ... RENAME changes every name spelled with that schema.
+void OnNamespaceInvalidation(Datum, int, uint32)
+{
+    names_dirty = true;
+}
+
+// Remembers that generated SQL of this generation spells relid as schema.name.
+void NoteName(Generation *gen, Oid relid, const char *schema, const char *name)
+{
+    MemoryContext old = MemoryContextSwitchTo(gen->context);
+    auto *named = static_cast<NamedRelation *>(palloc(sizeof(NamedRelation)));
+    named->relid = relid;
+    named->schema = pstrdup(schema);
+    named->name = pstrdup(name);
+    gen->names = lappend(gen->names, named);
+    MemoryContextSwitchTo(old);
+}
+
+// True when a relation whose name the generation's SQL spells was renamed, moved or dropped.
+bool NamesChanged(Generation *gen)
+{
+    ListCell *lc;
+    foreach (lc, gen->names) {
+        auto *named = static_cast<NamedRelation *>(lfirst(lc));
+        HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(named->relid));
+        if (!HeapTupleIsValid(tuple)) return true;
+        auto *form = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple));
+        bool same = strcmp(NameStr(form->relname), named->name) == 0;
+        Oid namespace_oid = form->relnamespace;
+        ReleaseSysCache(tuple);
+        if (!same) return true;
+        char *schema = get_namespace_name(namespace_oid);
+        if (schema == nullptr || strcmp(schema, named->schema) != 0) return true;
+    }
+    return false;
 }
 
 void Retire(Generation *gen)
@@ -85,6 +137,9 @@ void DescribeDefinition(TviewEntry *entry)
                         errhint("Recreate the TVIEW.")));
     get_typlenbyvalalign(entry->key_type, &entry->key_typlen, &entry->key_typbyval,
                          &entry->key_typalign);
+    TypedOperator equality = RequireEquality(entry->key_type, entry->key_type);
+    entry->key_equality = ComparisonFor(equality, entry->key_type, entry->key_type);
+    entry->key_param_type = equality.right_type;
 }
 
 TviewEntry *FindIn(Generation *gen, Oid relid)
@@ -102,13 +157,16 @@ void LoadTviews(Generation *gen)
     const char *sql =
         "SELECT t.tview::oid, n.nspname, c.relname, t.entity, t.definition::oid, dn.nspname,"
         "       dc.relname, t.key_column, c.relowner,"
-        "       coalesce((t.plan->>'needs_key_locks')::bool, true),"
-        "       coalesce((t.plan->>'key_unique')::bool, false), t.suspended_at IS NOT NULL"
+        "       coalesce((t.plan OPERATOR(pg_catalog.->>) 'needs_key_locks')::pg_catalog.bool,"
+        "                true),"
+        "       coalesce((t.plan OPERATOR(pg_catalog.->>) 'key_unique')::pg_catalog.bool, false),"
+        "       t.suspended_at IS NOT NULL"
         "  FROM tviews_internal.tview t"
-        "  JOIN pg_catalog.pg_class c ON c.oid = t.tview"
-        "  JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-        "  JOIN pg_catalog.pg_class dc ON dc.oid = t.definition"
-        "  JOIN pg_catalog.pg_namespace dn ON dn.oid = dc.relnamespace";
+        "  JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tview::pg_catalog.oid"
+        "  JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+        "  JOIN pg_catalog.pg_class dc"
+        "    ON dc.oid OPERATOR(pg_catalog.=) t.definition::pg_catalog.oid"
+        "  JOIN pg_catalog.pg_namespace dn ON dn.oid OPERATOR(pg_catalog.=) dc.relnamespace";
     if (SPI_execute(sql, true, 0) != SPI_OK_SELECT)
         elog(ERROR, "could not read the pg_tviews catalog");
     for (uint64 i = 0; i < SPI_processed; i++) {
@@ -132,18 +190,37 @@ void LoadTviews(Generation *gen)
         DescribeDefinition(entry);
         gen->tviews = lappend(gen->tviews, entry);
         MemoryContextSwitchTo(old);
+        NoteName(gen, entry->relid, entry->schema_name, entry->table_name);
+        NoteName(gen, entry->definition_relid, entry->definition_schema, entry->definition_name);
     }
+}
+
+// One hop of a mapping path as the registry reads it from the catalog.
+struct HopText {
+    char *schema;
+    char *table;
+    char *match;
+    char *output;
+    ComparisonText forward;  // match column against the previous value
+    ComparisonText reverse;  // output column against the next hop's match column, or a key
+};
+
+core::Comparison ToCore(const ComparisonText &text)
+{
+    return core::Comparison{text.op, text.left_cast == nullptr ? "" : text.left_cast,
+                            text.right_cast == nullptr ? "" : text.right_cast};
 }
 
 // C++ island: the mapping statement of one path (core/lineage_sql), or its reverse, as
 // palloc'd text.
-char *MappingText(int nhops, char **schemas, char **tables, char **matches, char **outputs,
-                  const char *type, bool reverse, bool scalar)
+char *MappingText(int nhops, const HopText *hops, const char *type, bool reverse, bool scalar)
 {
     return GuardEntry([&]() -> char * {
         core::MappingPath path;
         for (int i = 0; i < nhops; i++)
-            path.hops.push_back(core::Hop{schemas[i], tables[i], matches[i], outputs[i]});
+            path.hops.push_back(core::Hop{hops[i].schema, hops[i].table, hops[i].match,
+                                          hops[i].output, ToCore(hops[i].forward),
+                                          ToCore(hops[i].reverse)});
         core::Input input = scalar ? core::Input::kScalar : core::Input::kArray;
         std::string sql = reverse ? core::ReverseMappingSql(path, type, input)
                                   : core::MappingSql(path, type, input);
@@ -162,9 +239,21 @@ char **TextArrayToStrings(Datum array, int *count)
     return strings;
 }
 
+// The type of column `column` of relation `relid`.
+Oid ColumnType(Oid relid, const char *column)
+{
+    AttrNumber attno = get_attnum(relid, column);
+    if (attno == InvalidAttrNumber)
+        ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                        errmsg("relation \"%s\" read by a TVIEW has lost column \"%s\"",
+                               get_rel_name(relid), column),
+                        errhint("Recreate the TVIEW.")));
+    return get_atttype(relid, attno);
+}
+
 // Fills the start column, its type and the mapping statement of a link.
-void DescribePath(SourceLink *link, const char *start_column, Datum hop_relations, Datum hop_match,
-                  Datum hop_output)
+void DescribePath(Generation *gen, SourceLink *link, const char *start_column, Datum hop_relations,
+                  Datum hop_match, Datum hop_output)
 {
     link->start_attno = get_attnum(link->base_relid, start_column);
     if (link->start_attno == InvalidAttrNumber)
@@ -188,22 +277,35 @@ void DescribePath(SourceLink *link, const char *start_column, Datum hop_relation
     if (nhops == 0) link->tview->local_links = lappend(link->tview->local_links, link);
     // Keys read straight from the changed row need no statement when the types agree.
     if (nhops == 0 && link->start_type == link->tview->key_type) return;
-    auto **schemas = static_cast<char **>(palloc(sizeof(char *) * Max(1, nhops)));
-    auto **tables = static_cast<char **>(palloc(sizeof(char *) * Max(1, nhops)));
+    // Each hop compares its match column with the value carried so far (the start column's,
+    // then the previous hop's output); the reverse compares its output column with the next
+    // hop's match column, and the last one's with the key.
+    auto *hops = static_cast<HopText *>(palloc0(sizeof(HopText) * Max(1, nhops)));
+    Oid carried = link->start_type;
     for (int i = 0; i < nhops; i++) {
         Oid relid = DatumGetObjectId(relids[i]);
-        schemas[i] = get_namespace_name(get_rel_namespace(relid));
-        tables[i] = get_rel_name(relid);
+        hops[i].schema = get_namespace_name(get_rel_namespace(relid));
+        hops[i].table = get_rel_name(relid);
+        hops[i].match = matches[i];
+        hops[i].output = outputs[i];
+        NoteName(gen, relid, hops[i].schema, hops[i].table);
+        Oid match_type = ColumnType(relid, matches[i]);
+        hops[i].forward = ComparisonFor(RequireEquality(match_type, carried), match_type, carried);
+        carried = ColumnType(relid, outputs[i]);
+    }
+    for (int i = 0; i < nhops; i++) {
+        Oid output_type = ColumnType(DatumGetObjectId(relids[i]), outputs[i]);
+        Oid next = i + 1 < nhops ? ColumnType(DatumGetObjectId(relids[i + 1]), matches[i + 1])
+                                 : link->tview->key_type;
+        hops[i].reverse = ComparisonFor(RequireEquality(output_type, next), output_type, next);
     }
     const char *key_type = format_type_be_qualified(link->tview->key_type);
     const char *start_type = format_type_be_qualified(link->start_type);
     for (int scalar = 0; scalar < 2; scalar++)
-        link->mapping_sql[scalar] =
-            MappingText(nhops, schemas, tables, matches, outputs, key_type, false, scalar);
+        link->mapping_sql[scalar] = MappingText(nhops, hops, key_type, false, scalar);
     if (nhops == 0) return;
     for (int scalar = 0; scalar < 2; scalar++)
-        link->reverse_sql[scalar] =
-            MappingText(nhops, schemas, tables, matches, outputs, start_type, true, scalar);
+        link->reverse_sql[scalar] = MappingText(nhops, hops, start_type, true, scalar);
     link->tview->mapped_links = lappend(link->tview->mapped_links, link);
 }
 
@@ -230,7 +332,7 @@ void LoadLinks(Generation *gen)
         char *start_column = SPI_getvalue(tuple, desc, 3);
         link->full = start_column == nullptr;
         if (!link->full)
-            DescribePath(link, start_column, SPI_getbinval(tuple, desc, 4, &isnull),
+            DescribePath(gen, link, start_column, SPI_getbinval(tuple, desc, 4, &isnull),
                          SPI_getbinval(tuple, desc, 5, &isnull),
                          SPI_getbinval(tuple, desc, 6, &isnull));
         int ncolumns;
@@ -289,12 +391,31 @@ void AssignLevels(Generation *gen)
         static_cast<TviewEntry *>(list_nth(gen->tviews, i))->level = levels[i];
 }
 
+// Reads the catalog into a new generation, as the extension's owner under a fresh snapshot.
+void Load(Generation *gen)
+{
+    PushActiveSnapshot(GetLatestSnapshot());
+    RunAs(ExtensionOwner(), [gen] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        LoadTviews(gen);
+        LoadLinks(gen);
+        AssignLevels(gen);
+        SPI_finish();
+    });
+    PopActiveSnapshot();
+}
+
 Generation *Current()
 {
+    if (!stale && current != nullptr && names_dirty) {
+        names_dirty = false;
+        if (NamesChanged(current)) stale = true;
+    }
     if (!stale && current != nullptr) return current;
 
-    // Clear the flag first: an invalidation arriving while we load marks the new cache stale.
+    // Clear the flags first: an invalidation arriving while we load marks the new cache stale.
     stale = false;
+    names_dirty = false;
     catalog_tview_relid = get_relname_relid("tview", get_namespace_oid("tviews_internal", true));
     catalog_source_relid = get_relname_relid("source", get_namespace_oid("tviews_internal", true));
 
@@ -303,12 +424,9 @@ Generation *Current()
     auto *gen = static_cast<Generation *>(MemoryContextAllocZero(context, sizeof(Generation)));
     gen->context = context;
     if (OidIsValid(catalog_tview_relid)) {
-        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
         PG_TRY();
         {
-            LoadTviews(gen);
-            LoadLinks(gen);
-            AssignLevels(gen);
+            Load(gen);
         }
         PG_CATCH();
         {
@@ -317,11 +435,29 @@ Generation *Current()
             PG_RE_THROW();
         }
         PG_END_TRY();
-        SPI_finish();
     }
     if (current != nullptr) Retire(current);
     current = gen;
     return current;
+}
+
+// Runs one catalog query with a regclass-like first argument as the extension's owner; returns
+// the first column of the first row as a palloc'd string in the caller's context, or nullptr.
+char *CatalogLookup(const char *sql, int nargs, Oid *types, Datum *values)
+{
+    char *result = nullptr;
+    MemoryContext caller = CurrentMemoryContext;
+    RunAs(ExtensionOwner(), [&] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (SPI_execute_with_args(sql, nargs, types, values, nullptr, true, 1) != SPI_OK_SELECT)
+            elog(ERROR, "could not read the pg_tviews catalog");
+        if (SPI_processed > 0) {
+            char *value = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
+            if (value != nullptr) result = MemoryContextStrdup(caller, value);
+        }
+        SPI_finish();
+    });
+    return result;
 }
 
 }  // namespace
@@ -329,6 +465,7 @@ Generation *Current()
 void RegistryInit()
 {
     CacheRegisterRelcacheCallback(OnRelcacheInvalidation, (Datum)0);
+    CacheRegisterSyscacheCallback(NAMESPACEOID, OnNamespaceInvalidation, (Datum)0);
 }
 
 List *RegistryLinksForBase(Oid base_relid)
@@ -346,6 +483,16 @@ List *RegistryLinksForBase(Oid base_relid)
 TviewEntry *RegistryLookup(Oid relid)
 {
     return FindIn(Current(), relid);
+}
+
+List *RegistryTviews()
+{
+    return list_copy(Current()->tviews);
+}
+
+List *RegistryAllLinks()
+{
+    return list_copy(Current()->links);
 }
 
 TviewEntry *RegistryResolve(const char *name)
@@ -376,55 +523,42 @@ char *TviewReadingView(Oid view_relid)
         "  SELECT $1"
         "  UNION"
         "  SELECT r.ev_class FROM pg_catalog.pg_depend d"
-        "    JOIN pg_catalog.pg_rewrite r ON r.oid = d.objid"
-        "    JOIN readers ON d.refobjid = readers.relid"
-        "   WHERE d.classid = 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
-        "     AND d.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass"
-        "     AND r.ev_class <> readers.relid)"
-        " SELECT t.tview::pg_catalog.text FROM tviews_internal.tview t"
-        "   JOIN readers ON readers.relid = t.definition::pg_catalog.oid"
+        "    JOIN pg_catalog.pg_rewrite r ON r.oid OPERATOR(pg_catalog.=) d.objid"
+        "    JOIN readers ON d.refobjid OPERATOR(pg_catalog.=) readers.relid"
+        "   WHERE d.classid OPERATOR(pg_catalog.=) 'pg_catalog.pg_rewrite'::pg_catalog.regclass"
+        "     AND d.refclassid OPERATOR(pg_catalog.=) 'pg_catalog.pg_class'::pg_catalog.regclass"
+        "     AND r.ev_class OPERATOR(pg_catalog.<>) readers.relid)"
+        " SELECT c.relname FROM tviews_internal.tview t"
+        "   JOIN readers ON readers.relid OPERATOR(pg_catalog.=) t.definition::pg_catalog.oid"
+        "   JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) t.tview::pg_catalog.oid"
         "  ORDER BY 1 LIMIT 1";
     Oid types[1] = {OIDOID};
     Datum values[1] = {ObjectIdGetDatum(view_relid)};
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute_with_args(sql, 1, types, values, nullptr, true, 1) != SPI_OK_SELECT)
-        elog(ERROR, "could not read view dependencies");
-    char *tview = nullptr;
-    if (SPI_processed > 0) {
-        char *name = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-        tview = static_cast<char *>(SPI_palloc(strlen(name) + 1));
-        strcpy(tview, name);
-    }
-    SPI_finish();
-    return tview;
+    return CatalogLookup(sql, 1, types, values);
 }
 
 char *TviewUsingColumn(Oid relid, const char *column)
 {
     if (!OidIsValid(get_namespace_oid("tviews_internal", true))) return nullptr;
     const char *sql =
-        "SELECT s.tview::pg_catalog.text FROM tviews_internal.source s"
-        " WHERE (s.base = $1 AND ($2 = ANY (s.columns_read) OR s.start_column = $2))"
+        "SELECT c.relname FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) ANY ("
+        "SELECT s.tview::pg_catalog.oid FROM tviews_internal.source s"
+        " WHERE (s.base::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+        "        AND ($2 OPERATOR(pg_catalog.=) ANY (s.columns_read)"
+        "             OR s.start_column OPERATOR(pg_catalog.=) $2))"
         "    OR EXISTS (SELECT 1 FROM ROWS FROM (pg_catalog.unnest(s.hop_relations),"
         "                 pg_catalog.unnest(s.hop_match), pg_catalog.unnest(s.hop_output))"
         "                 AS h(relation, match, output)"
-        "                WHERE h.relation = $1 AND $2 IN (h.match, h.output))"
-        " UNION SELECT t.tview::pg_catalog.text FROM tviews_internal.tview t WHERE t.tview = $1"
+        "                WHERE h.relation::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+        "                  AND ($2 OPERATOR(pg_catalog.=) h.match"
+        "                       OR $2 OPERATOR(pg_catalog.=) h.output))"
+        " UNION SELECT t.tview::pg_catalog.oid FROM tviews_internal.tview t"
+        "  WHERE t.tview::pg_catalog.oid OPERATOR(pg_catalog.=) $1)"
         " ORDER BY 1 LIMIT 1";
     Oid types[2] = {OIDOID, NAMEOID};
     Datum values[2] = {ObjectIdGetDatum(relid),
                        DirectFunctionCall1(namein, CStringGetDatum(column))};
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute_with_args(sql, 2, types, values, nullptr, true, 1) != SPI_OK_SELECT)
-        elog(ERROR, "could not read the pg_tviews catalog");
-    char *tview = nullptr;
-    if (SPI_processed > 0) {
-        char *name = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1);
-        tview = static_cast<char *>(SPI_palloc(strlen(name) + 1));
-        strcpy(tview, name);
-    }
-    SPI_finish();
-    return tview;
+    return CatalogLookup(sql, 2, types, values);
 }
 
 void RegistryInvalidate()

@@ -11,8 +11,10 @@
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/core/naming.hpp"
 #include "pg_tviews/guc.hpp"
+#include "pg_tviews/security/run_as.hpp"
 
 extern "C" {
+#include "access/transam.h"
 #include "access/xact.h"
 #include "catalog/dependency.h"
 #include "catalog/namespace.h"
@@ -22,14 +24,19 @@ extern "C" {
 #include "commands/extension.h"
 #include "executor/spi.h"
 #include "lib/stringinfo.h"
+#include "miscadmin.h"
 #include "parser/analyze.h"
 #include "parser/parser.h"
+#include "storage/lmgr.h"
+#include "storage/procarray.h"
+#include "utils/acl.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/guc.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
 #include "utils/ruleutils.h"
+#include "utils/snapmgr.h"
 }
 
 namespace pg_tviews {
@@ -69,10 +76,13 @@ AnalyzeOptions ParseOptions(const char *options_json)
     Datum args[1] = {CStringGetTextDatum(options_json)};
     Oid types[1] = {TEXTOID};
     int rc = SPI_execute_with_args(
-        "SELECT pg_catalog.jsonb_typeof(o), k, pg_catalog.jsonb_typeof(o -> k), o ->> k"
+        "SELECT pg_catalog.jsonb_typeof(x.o), k.k,"
+        "       pg_catalog.jsonb_typeof(x.o OPERATOR(pg_catalog.->) k.k),"
+        "       x.o OPERATOR(pg_catalog.->>) k.k"
         "  FROM (SELECT $1::pg_catalog.jsonb) AS x(o)"
         "  LEFT JOIN LATERAL pg_catalog.jsonb_object_keys("
-        "    CASE pg_catalog.jsonb_typeof(o) WHEN 'object' THEN o ELSE '{}' END) AS k ON true",
+        "    CASE WHEN pg_catalog.jsonb_typeof(x.o) OPERATOR(pg_catalog.=) 'object'"
+        "         THEN x.o ELSE '{}' END) AS k(k) ON true",
         1, types, args, nullptr, true, 0);
     if (rc != SPI_OK_SELECT) elog(ERROR, "could not read TVIEW options");
     for (uint64 i = 0; i < SPI_processed; i++) {
@@ -109,13 +119,80 @@ void Run(const char *sql, int expected)
         elog(ERROR, "unexpected result %s for: %s", SPI_result_code_string(rc), sql);
 }
 
-// A name for the definition view that no other TVIEW uses yet.
-char *DefinitionViewName(Oid internal_schema, const char *table_name)
+// A name for the definition view that no other relation of tviews_internal, nor of the TVIEW's
+// own schema, uses yet: the view is created in the TVIEW's schema, then moved.
+char *DefinitionViewName(Oid internal_schema, Oid target_schema, const char *table_name)
 {
     char *name = pstrdup(table_name);
-    for (int suffix = 2; OidIsValid(get_relname_relid(name, internal_schema)); suffix++)
+    for (int suffix = 2; OidIsValid(get_relname_relid(name, internal_schema)) ||
+                         OidIsValid(get_relname_relid(name, target_schema));
+         suffix++)
         name = psprintf("%.*s_%d", NAMEDATALEN - 12, table_name, suffix);
     return name;
+}
+
+// A TVIEW's refreshes run inside every write to the tables it reads, as the TVIEW's owner: its
+// definition can slow those writes down or make them fail. Like CREATE TRIGGER, creating one
+// therefore takes the TRIGGER privilege on each of them (owners have it), not only SELECT.
+void RequireTriggerPrivilege(const DefinitionPlan *plan)
+{
+    ListCell *lc;
+    foreach (lc, plan->sources) {
+        Oid relid = static_cast<SourcePlan *>(lfirst(lc))->relid;
+        if (pg_class_aclcheck(relid, GetUserId(), ACL_TRIGGER) == ACLCHECK_OK) continue;
+        ereport(ERROR,
+                (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                 errmsg("permission denied to create a TVIEW reading table \"%s\"",
+                        get_rel_name(relid)),
+                 errdetail("A TVIEW is refreshed inside every write to the tables it reads, so "
+                           "creating one takes the TRIGGER privilege on them, like CREATE "
+                           "TRIGGER."),
+                 errhint("The table's owner can run GRANT TRIGGER ON %s TO %s.",
+                         quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+                                                    get_rel_name(relid)),
+                         quote_identifier(GetUserNameFromId(GetUserId(), false)))));
+    }
+}
+
+// Locks out writers of every table the definition reads, in OID order (two creations over the
+// same tables cannot deadlock), before the TVIEW is populated: a write that commits before the
+// population is in the rows, one that commits after it waits for the creation and then fires
+// the capture triggers it created. SHARE ROW EXCLUSIVE is what CREATE TRIGGER takes anyway.
+void LockBaseTables(const DefinitionPlan *plan)
+{
+    List *relids = NIL;
+    ListCell *lc;
+    foreach (lc, plan->sources)
+        relids = list_append_unique_oid(relids, static_cast<SourcePlan *>(lfirst(lc))->relid);
+    list_sort(relids, list_oid_cmp);
+    foreach (lc, relids) LockRelationOid(lfirst_oid(lc), ShareRowExclusiveLock);
+}
+
+// Under REPEATABLE READ and SERIALIZABLE the population reads the transaction's snapshot, which
+// was taken before the locks: a write committed in between would be missing from the TVIEW and
+// never captured. Nothing tells which tables such a commit wrote, so any commit since the
+// snapshot refuses the creation (40001), rather than risking a TVIEW stale from birth.
+void RefuseStaleSnapshot(const char *name)
+{
+    if (!IsolationUsesXactSnapshot()) return;
+    Snapshot snapshot = GetTransactionSnapshot();
+    bool completed = false;
+    LWLockAcquire(ProcArrayLock, LW_SHARED);
+    TransactionId latest = XidFromFullTransactionId(ShmemVariableCache->latestCompletedXid);
+    LWLockRelease(ProcArrayLock);
+    if (TransactionIdFollowsOrEquals(latest, snapshot->xmax)) completed = true;
+    for (uint32 i = 0; !completed && i < snapshot->xcnt; i++)
+        if (!TransactionIdIsInProgress(snapshot->xip[i])) completed = true;
+    if (completed)
+        ereport(ERROR,
+                (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
+                 errmsg("could not create TVIEW \"%s\": transactions committed since this "
+                        "transaction's snapshot",
+                        name),
+                 errdetail("The TVIEW would be populated from a snapshot that may lack their "
+                           "writes to the tables it reads."),
+                 errhint("Retry, or create the TVIEW under READ COMMITTED, where creation waits "
+                         "for concurrent writers instead.")));
 }
 
 // The analyzer proved the key non-null; uniqueness may still depend on the data.
@@ -280,15 +357,29 @@ CreateResult CreateTview(const CreateRequest &request)
     DefinitionPlan *plan = AnalyzeDefinition(query, key_column, options);
     CheckCascadeDepth(target->relname, plan);
 
-    const char *table =
-        quote_qualified_identifier(get_namespace_name(namespace_oid), target->relname);
-    char *view_name = DefinitionViewName(internal_schema, target->relname);
-    const char *view = quote_qualified_identifier("tviews_internal", view_name);
+    RequireTriggerPrivilege(plan);
+    LockBaseTables(plan);
+    RefuseStaleSnapshot(target->relname);
 
+    const char *schema = get_namespace_name(namespace_oid);
+    const char *table = quote_qualified_identifier(schema, target->relname);
+    char *view_name = DefinitionViewName(internal_schema, namespace_oid, target->relname);
+
+    // The definition view is created by the creator, so that it is theirs and reads the base
+    // tables with their rights, in the TVIEW's schema (where CREATE TABLE AS needs them to have
+    // CREATE anyway); the extension's owner then moves it into tviews_internal, which nobody
+    // else may write. The user's text is never parsed with anyone else's rights.
     StringInfoData sql;
     initStringInfo(&sql);
-    appendStringInfo(&sql, "CREATE VIEW %s AS %s", view, QualifiedQueryText(query));
+    appendStringInfo(&sql, "CREATE VIEW %s AS %s", quote_qualified_identifier(schema, view_name),
+                     QualifiedQueryText(query));
     Run(sql.data, SPI_OK_UTILITY);
+    resetStringInfo(&sql);
+    appendStringInfo(&sql, "ALTER VIEW %s SET SCHEMA tviews_internal",
+                     quote_qualified_identifier(schema, view_name));
+    RunAs(ExtensionOwner(), [&sql] { Run(sql.data, SPI_OK_UTILITY); });
+    CommandCounterIncrement();
+    const char *view = quote_qualified_identifier("tviews_internal", view_name);
 
     // LIKE copies names, types, typmods and collations from the view.
     resetStringInfo(&sql);
@@ -299,12 +390,16 @@ CreateResult CreateTview(const CreateRequest &request)
         appendStringInfo(&sql, " TABLESPACE %s", quote_identifier(request.tablespace));
     Run(sql.data, SPI_OK_UTILITY);
 
+    // Populated as every later refresh runs (restricted, search_path pinned), though as the
+    // creator: a function of the definition that depends on the caller's search_path fails
+    // here, at creation, rather than in the first writer's statement.
     resetStringInfo(&sql);
     appendStringInfo(&sql, "INSERT INTO %s SELECT * FROM %s", table, view);
-    Run(sql.data, SPI_OK_INSERT);
-    result.rows = SPI_processed;
-
-    if (!plan->key_unique) CheckKeysUnique(table, key_column);
+    RunAs(GetUserId(), [&] {
+        Run(sql.data, SPI_OK_INSERT);
+        result.rows = SPI_processed;
+        if (!plan->key_unique) CheckKeysUnique(table, key_column);
+    });
     resetStringInfo(&sql);
     appendStringInfo(&sql, "ALTER TABLE %s ADD PRIMARY KEY (%s)", table,
                      quote_identifier(key_column));
@@ -313,14 +408,22 @@ CreateResult CreateTview(const CreateRequest &request)
     result.relid = get_relname_relid(target->relname, namespace_oid);
     Oid view_relid = get_relname_relid(view_name, internal_schema);
 
-    // Registering links the definition view and the extension to the TVIEW (catalog trigger).
-    RegisterTview(result.relid, entity, key_column, view_relid, request.options_json, plan);
+    // The catalog and the capture triggers are the extension owner's to write. Registering links
+    // the definition view and the extension to the TVIEW (catalog trigger).
+    RunAs(ExtensionOwner(), [&] {
+        RegisterTview(result.relid, entity, key_column, view_relid, request.options_json, plan);
+    });
     ListCell *lc;
     foreach (lc, plan->sources) EnsureCaptureTriggers(static_cast<SourcePlan *>(lfirst(lc))->relid);
     SPI_finish();
 
     CommandCounterIncrement();
     RegistryInvalidate();
+    // Load the new catalog now: anything the registry cannot derive fails the creation, not
+    // the first write.
+    if (RegistryLookup(result.relid) == nullptr)
+        elog(ERROR, "TVIEW \"%s\" is missing from the catalog it was registered in",
+             target->relname);
     return result;
 }
 

@@ -8,17 +8,25 @@
 #include "pg_tviews/queue/backlog.hpp"
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/queue/statement_end.hpp"
+#include "pg_tviews/refresh/conflict_table.hpp"
+#include "pg_tviews/security/run_as.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
 #include "catalog/pg_class.h"
+#include "executor/spi.h"
+#include "miscadmin.h"
 #include "commands/defrem.h"
 #include "commands/extension.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
 #include "tcop/cmdtag.h"
 #include "tcop/utility.h"
+#include "utils/acl.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/syscache.h"
 }
 
 namespace pg_tviews {
@@ -173,6 +181,44 @@ void NoteCaptureGaps(Node *statement)
     list_free(links);
 }
 
+// The TVIEW an ALTER TABLE ... OWNER TO gave a new owner, or InvalidOid.
+Oid TviewGivenNewOwner(Node *statement)
+{
+    if (!IsA(statement, AlterTableStmt)) return InvalidOid;
+    auto *alter = castNode(AlterTableStmt, statement);
+    ListCell *lc;
+    foreach (lc, alter->cmds)
+        if (castNode(AlterTableCmd, lfirst(lc))->subtype == AT_ChangeOwner) {
+            Oid relid = RangeVarGetRelid(alter->relation, NoLock, true);
+            return OidIsValid(relid) && RegistryLookup(relid) != nullptr ? relid : InvalidOid;
+        }
+    return InvalidOid;
+}
+
+// A TVIEW's definition view belongs to the TVIEW's owner: refreshes run as that owner and read
+// the definition with the view owner's rights. ALTER TABLE tv_x OWNER TO r moves the view along
+// (REASSIGN OWNED moves both by itself).
+void SyncDefinitionOwner(Oid tview_relid)
+{
+    TviewEntry *tview = RegistryLookup(tview_relid);
+    if (tview == nullptr) return;
+    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(tview_relid));
+    if (!HeapTupleIsValid(tuple)) return;
+    Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
+    ReleaseSysCache(tuple);
+    char *sql =
+        psprintf("ALTER VIEW %s OWNER TO %s",
+                 quote_qualified_identifier(tview->definition_schema, tview->definition_name),
+                 quote_identifier(GetUserNameFromId(owner, false)));
+    RunAs(ExtensionOwner(), [sql] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (SPI_execute(sql, false, 0) != SPI_OK_UTILITY)
+            elog(ERROR, "could not change the owner of a TVIEW definition");
+        SPI_finish();
+    });
+    RegistryInvalidate();
+}
+
 void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_only_tree,
                       ProcessUtilityContext context, ParamListInfo params,
                       QueryEnvironment *query_env, DestReceiver *dest, QueryCompletion *qc)
@@ -183,6 +229,10 @@ void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_on
             CreateFromCreateTableAs(ctas, qc);
             return;
         }
+        // A transaction prepared before a restart must be in the conflict table before it commits.
+        if (IsA(statement, TransactionStmt) &&
+            castNode(TransactionStmt, statement)->kind == TRANS_STMT_COMMIT_PREPARED)
+            ConflictTableRecoverPrepared();
         RefuseExplainAnalyzeOfTview(statement);
         RefuseReplacingViewReadByTview(statement);
         RefuseRenamingColumnsTviewsUse(statement);
@@ -193,8 +243,15 @@ void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_on
             standard_ProcessUtility(pstmt, query_string, read_only_tree, context, params, query_env,
                                     dest, qc);
         NoteCaptureGaps(statement);
+        if (ExtensionInstalled()) {
+            Oid reowned = TviewGivenNewOwner(statement);
+            if (OidIsValid(reowned)) {
+                CommandCounterIncrement();
+                SyncDefinitionOwner(reowned);
+            }
+        }
         // COPY and TRUNCATE fire capture triggers without going through ExecutorFinish.
-        if (!QueueIsEmpty()) FlushQueue();
+        if (!QueueIsEmptyHere()) FlushQueue();
     });
 }
 

@@ -1,6 +1,8 @@
 // The persistent backlog of suspended and stale TVIEWs; see include/pg_tviews/queue/backlog.hpp.
 #include "pg_tviews/queue/backlog.hpp"
 
+#include "pg_tviews/security/run_as.hpp"
+
 extern "C" {
 #include "access/htup_details.h"
 #include "catalog/namespace.h"
@@ -17,33 +19,19 @@ namespace pg_tviews {
 
 namespace {
 
-// The owner of the catalog: the role that created the extension.
-Oid CatalogOwner()
-{
-    Oid relid = get_relname_relid("backlog", get_namespace_oid("tviews_internal", false));
-    HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-    if (!HeapTupleIsValid(tuple)) elog(ERROR, "the pg_tviews backlog table is missing");
-    Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
-    ReleaseSysCache(tuple);
-    return owner;
-}
-
-// Runs one statement on the catalog as its owner; returns the rows it processed.
+// Runs one statement on the catalog as the extension's owner; returns the rows it processed.
 uint64 RunAsOwner(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls,
                   int expected)
 {
-    Oid saved_user;
-    int saved_security;
-    GetUserIdAndSecContext(&saved_user, &saved_security);
-    // Subtransaction and transaction abort restore the user id.
-    SetUserIdAndSecContext(CatalogOwner(), saved_security | SECURITY_LOCAL_USERID_CHANGE);
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    int rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
-    if (rc != expected)
-        elog(ERROR, "pg_tviews backlog statement failed: %s", SPI_result_code_string(rc));
-    uint64 processed = SPI_processed;
-    SPI_finish();
-    SetUserIdAndSecContext(saved_user, saved_security);
+    uint64 processed = 0;
+    RunAs(ExtensionOwner(), [&] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        int rc = SPI_execute_with_args(sql, nargs, types, values, nulls, false, 0);
+        if (rc != expected)
+            elog(ERROR, "pg_tviews backlog statement failed: %s", SPI_result_code_string(rc));
+        processed = SPI_processed;
+        SPI_finish();
+    });
     return processed;
 }
 
@@ -54,10 +42,11 @@ bool BacklogDefer(const TviewEntry *tview, const PendingWork *work)
     // The suspension is checked again under a share lock on the catalog row: a resume that
     // committed since this statement read the catalog has already taken the backlog, so the
     // work is done here instead (under REPEATABLE READ, the lock raises 40001).
-    Oid check_types[1] = {REGCLASSOID};
+    Oid check_types[1] = {OIDOID};
     Datum check_values[1] = {ObjectIdGetDatum(tview->relid)};
     if (RunAsOwner("SELECT 1 FROM tviews_internal.tview t"
-                   " WHERE t.tview = $1 AND t.suspended_at IS NOT NULL FOR SHARE",
+                   " WHERE t.tview::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
+                   "   AND t.suspended_at IS NOT NULL FOR SHARE",
                    1, check_types, check_values, nullptr, SPI_OK_SELECT) == 0)
         return false;
 
@@ -86,21 +75,28 @@ bool BacklogDefer(const TviewEntry *tview, const PendingWork *work)
 
 void BacklogClear(const TviewEntry *tview)
 {
-    Oid types[1] = {REGCLASSOID};
+    Oid types[1] = {OIDOID};
     Datum values[1] = {ObjectIdGetDatum(tview->relid)};
-    RunAsOwner("DELETE FROM tviews_internal.backlog WHERE tview = $1", 1, types, values, nullptr,
-               SPI_OK_DELETE);
+    RunAsOwner(
+        "DELETE FROM tviews_internal.backlog b"
+        " WHERE b.tview::pg_catalog.oid OPERATOR(pg_catalog.=) $1",
+        1, types, values, nullptr, SPI_OK_DELETE);
     // Capture still stopped on a table it reads: the TVIEW is right now but will miss the next
     // writes there, so it is marked stale again at once rather than looking healthy.
-    RunAsOwner("SELECT tviews_internal.note_capture_gap(b.base)"
-               "  FROM (SELECT DISTINCT s.base FROM tviews_internal.source s"
-               "         WHERE s.tview = $1) b",
-               1, types, values, nullptr, SPI_OK_SELECT);
+    RunAsOwner(
+        "SELECT tviews_internal.note_capture_gap(b.base)"
+        "  FROM (SELECT DISTINCT s.base FROM tviews_internal.source s"
+        "         WHERE s.tview::pg_catalog.oid OPERATOR(pg_catalog.=) $1) b",
+        1, types, values, nullptr, SPI_OK_SELECT);
 }
 
-int64 BacklogTakeIntoQueue(Oid tview_relid)
+namespace {
+
+// The keys taken from the backlog, as the extension's owner: deleted rows come back as
+// (tview oid, key text or NULL, entries).
+void TakeBacklog(Oid tview_relid, void (*each)(Oid, char *, int64, void *), void *arg)
 {
-    Oid types[1] = {REGCLASSOID};
+    Oid types[1] = {OIDOID};
     Datum values[1] = {ObjectIdGetDatum(tview_relid)};
     const char nulls[1] = {OidIsValid(tview_relid) ? ' ' : 'n'};
     // Keys past a quarter of a TVIEW's rows cost more one by one than a full refresh (measured
@@ -108,42 +104,59 @@ int64 BacklogTakeIntoQueue(Oid tview_relid)
     // full refresh, as does one holding a whole-TVIEW entry.
     const char *sql =
         "WITH taken AS ("
-        "    DELETE FROM tviews_internal.backlog b WHERE $1 IS NULL OR b.tview = $1"
+        "    DELETE FROM tviews_internal.backlog b"
+        "     WHERE $1 IS NULL OR b.tview::pg_catalog.oid OPERATOR(pg_catalog.=) $1"
         "    RETURNING b.tview, b.key),"
         " per_tview AS ("
         "    SELECT t.tview, pg_catalog.count(*) AS entries,"
         "           pg_catalog.bool_or(t.key IS NULL)"
-        "           OR pg_catalog.count(*) > 0.25 * pg_catalog.max(c.reltuples) AS whole"
-        "      FROM taken t JOIN pg_catalog.pg_class c ON c.oid = t.tview"
+        "           OR pg_catalog.count(*) OPERATOR(pg_catalog.>)"
+        "              (0.25 OPERATOR(pg_catalog.*) pg_catalog.max(c.reltuples)) AS whole"
+        "      FROM taken t JOIN pg_catalog.pg_class c"
+        "        ON c.oid OPERATOR(pg_catalog.=) t.tview::pg_catalog.oid"
         "     GROUP BY t.tview)"
         " SELECT p.tview::pg_catalog.oid, NULL::pg_catalog.text, p.entries"
         "   FROM per_tview p WHERE p.whole"
         " UNION ALL"
         " SELECT t.tview::pg_catalog.oid, t.key, 1"
-        "   FROM taken t JOIN per_tview p ON p.tview = t.tview WHERE NOT p.whole";
-    // Taken as the caller: resuming is an operator's act on the catalog.
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute_with_args(sql, 1, types, values, nulls, false, 0) != SPI_OK_SELECT)
-        elog(ERROR, "could not read the pg_tviews backlog");
-    int64 taken = 0;
-    for (uint64 i = 0; i < SPI_processed; i++) {
-        HeapTuple row = SPI_tuptable->vals[i];
-        TupleDesc desc = SPI_tuptable->tupdesc;
-        bool isnull;
-        Oid relid = DatumGetObjectId(SPI_getbinval(row, desc, 1, &isnull));
-        taken += DatumGetInt64(SPI_getbinval(row, desc, 3, &isnull));
-        TviewEntry *tview = RegistryLookup(relid);
-        if (tview == nullptr) continue;
-        char *key = SPI_getvalue(row, desc, 2);
-        if (key == nullptr) {
-            QueueFull(tview);
-            continue;
+        "   FROM taken t JOIN per_tview p"
+        "     ON p.tview::pg_catalog.oid OPERATOR(pg_catalog.=) t.tview::pg_catalog.oid"
+        "  WHERE NOT p.whole";
+    RunAs(ExtensionOwner(), [&] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (SPI_execute_with_args(sql, 1, types, values, nulls, false, 0) != SPI_OK_SELECT)
+            elog(ERROR, "could not read the pg_tviews backlog");
+        for (uint64 i = 0; i < SPI_processed; i++) {
+            HeapTuple row = SPI_tuptable->vals[i];
+            TupleDesc desc = SPI_tuptable->tupdesc;
+            bool isnull;
+            each(DatumGetObjectId(SPI_getbinval(row, desc, 1, &isnull)), SPI_getvalue(row, desc, 2),
+                 DatumGetInt64(SPI_getbinval(row, desc, 3, &isnull)), arg);
         }
-        Oid input, ioparam;
-        getTypeInputInfo(tview->key_type, &input, &ioparam);
-        QueueKey(tview, OidInputFunctionCall(input, key, ioparam, -1));
-    }
-    SPI_finish();
+        SPI_finish();
+    });
+}
+
+}  // namespace
+
+int64 BacklogTakeIntoQueue(Oid tview_relid)
+{
+    int64 taken = 0;
+    TakeBacklog(
+        tview_relid,
+        [](Oid relid, char *key, int64 entries, void *arg) {
+            *static_cast<int64 *>(arg) += entries;
+            TviewEntry *tview = RegistryLookup(relid);
+            if (tview == nullptr) return;
+            if (key == nullptr) {
+                QueueFull(tview);
+                return;
+            }
+            Oid input, ioparam;
+            getTypeInputInfo(tview->key_type, &input, &ioparam);
+            QueueKey(tview, OidInputFunctionCall(input, key, ioparam, -1));
+        },
+        &taken);
     return taken;
 }
 

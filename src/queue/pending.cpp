@@ -91,17 +91,40 @@ bool QueueIsEmpty()
     return batches == NIL;
 }
 
+namespace {
+
+// Subtransaction ids grow monotonically, and batches of aborted subtransactions are gone: every
+// batch tagged with the current id or a later one belongs to the current subtransaction or to
+// one of its committed children; earlier ids belong to enclosing ones.
+bool QueuedHere(const Batch *batch)
+{
+    return batch->subid >= GetCurrentSubTransactionId();
+}
+
+}  // namespace
+
+bool QueueIsEmptyHere()
+{
+    ListCell *lc;
+    foreach (lc, batches)
+        if (QueuedHere(static_cast<Batch *>(lfirst(lc)))) return false;
+    return true;
+}
+
 List *QueueTakeLowestLevel()
 {
     int lowest = INT_MAX;
     ListCell *lc;
-    foreach (lc, batches) lowest = Min(lowest, static_cast<Batch *>(lfirst(lc))->level);
+    foreach (lc, batches) {
+        auto *batch = static_cast<Batch *>(lfirst(lc));
+        if (QueuedHere(batch)) lowest = Min(lowest, batch->level);
+    }
 
     List *work = NIL;
     List *kept = NIL;
     foreach (lc, batches) {
         auto *batch = static_cast<Batch *>(lfirst(lc));
-        if (batch->level != lowest) {
+        if (batch->level != lowest || !QueuedHere(batch)) {
             kept = lappend(kept, batch);
             continue;
         }

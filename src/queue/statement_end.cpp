@@ -4,6 +4,7 @@
 #include "pg_tviews/boundary/guard.hpp"
 #include "pg_tviews/catalog/registry.hpp"
 #include "pg_tviews/guc.hpp"
+#include "pg_tviews/observe/stats.hpp"
 #include "pg_tviews/queue/backlog.hpp"
 #include "pg_tviews/queue/pending.hpp"
 #include "pg_tviews/refresh/conflict_table.hpp"
@@ -13,7 +14,9 @@ extern "C" {
 #include "access/xact.h"
 #include "executor/executor.h"
 #include "miscadmin.h"
+#include "storage/lmgr.h"
 #include "utils/memutils.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 }
 
@@ -32,6 +35,22 @@ int64 Refreshed(const RefreshCounts &counts)
     return counts.recomputed + counts.deleted;
 }
 
+// The TVIEW to refresh, locked against DROP TABLE, or nullptr when it no longer exists. A drop
+// holds an exclusive lock on the TVIEW's table until it commits; once it is granted this lock,
+// a writer that queued keys before the drop committed sees the TVIEW gone and skips it instead
+// of failing on its missing definition. A drop that comes later waits for this transaction.
+TviewEntry *LockForRefresh(Oid relid)
+{
+    if (RegistryLookup(relid) == nullptr) return nullptr;
+    LockRelationOid(relid, RowExclusiveLock);
+    if (!SearchSysCacheExists1(RELOID, ObjectIdGetDatum(relid))) {
+        UnlockRelationOid(relid, RowExclusiveLock);
+        return nullptr;
+    }
+    // Granting the lock processed the drop's invalidations: the registry is current.
+    return RegistryLookup(relid);
+}
+
 void OnExecutorFinish(QueryDesc *query)
 {
     GuardEntry([query] {
@@ -40,7 +59,7 @@ void OnExecutorFinish(QueryDesc *query)
         else
             standard_ExecutorFinish(query);
         // The statement's AFTER triggers have fired: its capture triggers have queued keys.
-        if (flush_holds == 0 && !QueueIsEmpty()) FlushQueue();
+        if (flush_holds == 0 && !QueueIsEmptyHere()) FlushQueue();
     });
 }
 
@@ -50,7 +69,7 @@ void OnTransactionEvent(XactEvent event, void *)
         case XACT_EVENT_PRE_COMMIT:
         case XACT_EVENT_PRE_PREPARE:
             // Statement ends flush everything; this only catches a path that bypassed them.
-            if (!QueueIsEmpty()) GuardEntry([] { FlushQueue(); });
+            if (!QueueIsEmptyHere()) GuardEntry([] { FlushQueue(); });
             break;
         case XACT_EVENT_COMMIT:
         case XACT_EVENT_ABORT:
@@ -60,9 +79,14 @@ void OnTransactionEvent(XactEvent event, void *)
             // Nothing here may fail: only reset state (and record held lock slots, which
             // neither allocates nor raises).
             if (event == XACT_EVENT_COMMIT || event == XACT_EVENT_PREPARE)
-                ConflictTableAtCommit();
+                ConflictTableAtCommit(event == XACT_EVENT_PREPARE);
             else
                 ConflictTableAtAbort();
+            // A prepared drop frees its statistics slots later, when a full table is swept.
+            if (event == XACT_EVENT_COMMIT)
+                StatsAtCommit();
+            else
+                StatsAtAbort();
             QueueAtTransactionEnd();
             RegistryAtTransactionEnd();
             RefreshAtTransactionEnd();
@@ -121,14 +145,14 @@ int64 FlushQueue()
     {
         int previous_level = -1;
         int passes_without_progress = 0;
-        while (!QueueIsEmpty()) {
+        while (!QueueIsEmptyHere()) {
             List *work = QueueTakeLowestLevel();
             ListCell *lc;
             int level = -1;
             foreach (lc, work) {
                 auto *item = static_cast<PendingWork *>(lfirst(lc));
-                TviewEntry *tview = RegistryLookup(item->tview_relid);
-                if (tview == nullptr) continue;  // dropped earlier in this transaction
+                TviewEntry *tview = LockForRefresh(item->tview_relid);
+                if (tview == nullptr) continue;  // dropped, by this transaction or another
                 level = tview->level;
                 if (tview->suspended && BacklogDefer(tview, item)) continue;
                 refreshed =

@@ -1,15 +1,21 @@
 // The conflict table; see include/pg_tviews/refresh/conflict_table.hpp.
 #include "pg_tviews/refresh/conflict_table.hpp"
 
+#include "pg_tviews/core/conflict_slot.hpp"
+#include "pg_tviews/guc.hpp"
+#include "pg_tviews/refresh/lock_tags.hpp"
+
 extern "C" {
 #include "access/transam.h"
 #include "access/xact.h"
 #include "common/hashfn.h"
 #include "miscadmin.h"
-#include "port/atomics.h"
 #include "storage/ipc.h"
+#include "storage/lock.h"
 #include "storage/lwlock.h"
 #include "storage/shmem.h"
+#include "storage/spin.h"
+#include "utils/hsearch.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 }
@@ -18,95 +24,189 @@ namespace pg_tviews {
 
 namespace {
 
-constexpr uint32 kSlots = 65536;
-constexpr uint32 kXidsPerSlot = 4;
-constexpr int kMaxHeld = 4096;  // beyond this, remember nothing more (the reader side still works)
-
-// A recorded commit: the xid in the low half, the full 32-bit hash of the lock in the high half,
-// written and read as one atomic word. Readers only count entries whose hash is theirs, so locks
-// that merely share a slot (other keys, other TVIEWs, other databases) do not fail each other.
+// A slot of core::ConflictSlot rules behind a spinlock: short, allocation-free critical
+// sections that may run in the commit callback.
 struct Slot {
-    pg_atomic_uint32 next;  // round-robin position of the next recorded entry
-    pg_atomic_uint64 entries[kXidsPerSlot];
+    slock_t mutex;
+    core::ConflictSlot data;
 };
 
-Slot *slots = nullptr;       // in shared memory; nullptr when not preloaded
-ConflictKey held[kMaxHeld];  // locks this transaction holds, recorded at commit
-int nheld = 0;
+struct Header {
+    slock_t mutex;
+    bool prepared_recovered;
+};
 
-uint32 SlotOf(ConflictKey key)
+Header *header = nullptr;
+LWLock *recovery_lock = nullptr;
+Slot *slots = nullptr;  // in shared memory; nullptr when not preloaded
+uint32 nslots = 0;
+
+// Locks this transaction holds, recorded at commit: a set for deduplication and an array to walk
+// at commit, both in TopTransactionContext and grown when a lock is noted, never at commit.
+HTAB *held_set = nullptr;
+ConflictKey *held = nullptr;
+int nheld = 0;
+int held_capacity = 0;
+
+Size TableSize()
 {
-    return key % kSlots;
+    return add_size(MAXALIGN(sizeof(Header)), mul_size(sizeof(Slot), nslots));
+}
+
+Slot *SlotOf(ConflictKey key)
+{
+    return &slots[key % nslots];
+}
+
+void Record(ConflictKey key, FullTransactionId xid, bool prepared)
+{
+    Slot *slot = SlotOf(key);
+    SpinLockAcquire(&slot->mutex);
+    core::RecordHolder(slot->data, key, U64FromFullTransactionId(xid), prepared);
+    SpinLockRelease(&slot->mutex);
+}
+
+// The full form of an xid that is not in the future and not older than 2^31 transactions.
+FullTransactionId Widen(TransactionId xid)
+{
+    FullTransactionId next = ReadNextFullTransactionId();
+    uint32 behind = XidFromFullTransactionId(next) - xid;
+    return FullTransactionIdFromU64(U64FromFullTransactionId(next) - behind);
+}
+
+void EnsureHeld(int count)
+{
+    if (count <= held_capacity) return;
+    int capacity = Max(64, held_capacity * 2);
+    while (capacity < count) capacity *= 2;
+    held = held == nullptr
+               ? static_cast<ConflictKey *>(
+                     MemoryContextAlloc(TopTransactionContext, sizeof(ConflictKey) * capacity))
+               : static_cast<ConflictKey *>(repalloc(held, sizeof(ConflictKey) * capacity));
+    held_capacity = capacity;
 }
 
 }  // namespace
 
 void ConflictTableRequestShmem()
 {
-    RequestAddinShmemSpace(sizeof(Slot) * kSlots);
+    nslots = static_cast<uint32>(conflict_slots);
+    RequestAddinShmemSpace(TableSize());
+    RequestNamedLWLockTranche("pg_tviews conflict table", 1);
 }
 
 void ConflictTableInitShmem()
 {
     bool found;
+    nslots = static_cast<uint32>(conflict_slots);
     LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
-    slots = static_cast<Slot *>(
-        ShmemInitStruct("pg_tviews conflict table", sizeof(Slot) * kSlots, &found));
-    if (!found)
-        for (uint32 i = 0; i < kSlots; i++) {
-            pg_atomic_init_u32(&slots[i].next, 0);
-            for (uint32 j = 0; j < kXidsPerSlot; j++)
-                pg_atomic_init_u64(&slots[i].entries[j], InvalidTransactionId);
+    auto *base =
+        static_cast<char *>(ShmemInitStruct("pg_tviews conflict table", TableSize(), &found));
+    header = reinterpret_cast<Header *>(base);
+    slots = reinterpret_cast<Slot *>(base + MAXALIGN(sizeof(Header)));
+    if (!found) {
+        SpinLockInit(&header->mutex);
+        header->prepared_recovered = false;
+        for (uint32 i = 0; i < nslots; i++) {
+            SpinLockInit(&slots[i].mutex);
+            slots[i].data = core::ConflictSlot{};
         }
+    }
+    recovery_lock = &(GetNamedLWLockTranche("pg_tviews conflict table"))->lock;
     LWLockRelease(AddinShmemInitLock);
 }
 
-ConflictKey ConflictKeyOf(Oid tview_relid, uint32 value_hash, uint16 kind)
+ConflictKey ConflictKeyOf(Oid database, Oid tview_relid, uint32 value_hash, uint16 kind)
 {
-    uint32 hash = hash_combine(murmurhash32(MyDatabaseId), murmurhash32(tview_relid));
+    uint32 hash = hash_combine(murmurhash32(database), murmurhash32(tview_relid));
     return hash_combine(hash, murmurhash32(value_hash ^ (static_cast<uint32>(kind) << 16)));
 }
 
 void ConflictTableNoteHeld(ConflictKey key)
 {
-    if (slots == nullptr || nheld == kMaxHeld) return;
-    for (int i = 0; i < nheld; i++)
-        if (held[i] == key) return;
+    if (slots == nullptr) return;
+    if (held_set == nullptr) {
+        HASHCTL ctl;
+        ctl.keysize = sizeof(ConflictKey);
+        ctl.entrysize = sizeof(ConflictKey);
+        ctl.hcxt = TopTransactionContext;
+        held_set = hash_create("pg_tviews held refresh locks", 64, &ctl,
+                               HASH_ELEM | HASH_BLOBS | HASH_CONTEXT);
+    }
+    bool found;
+    (void)hash_search(held_set, &key, HASH_ENTER, &found);
+    if (found) return;
+    EnsureHeld(nheld + 1);
     held[nheld++] = key;
 }
 
 bool ConflictTableChangedSinceSnapshot(ConflictKey key)
 {
     if (slots == nullptr) return false;
+    ConflictTableRecoverPrepared();
+    Slot *slot = SlotOf(key);
+    SpinLockAcquire(&slot->mutex);
+    core::ConflictSlot copy = slot->data;
+    SpinLockRelease(&slot->mutex);
+
     Snapshot snapshot = GetTransactionSnapshot();
-    TransactionId mine = GetTopTransactionIdIfAny();
-    for (uint32 j = 0; j < kXidsPerSlot; j++) {
-        uint64 entry = pg_atomic_read_u64(&slots[SlotOf(key)].entries[j]);
-        if (static_cast<ConflictKey>(entry >> 32) != key) continue;
-        auto xid = static_cast<TransactionId>(entry & 0xFFFFFFFF);
-        if (!TransactionIdIsNormal(xid) || TransactionIdEquals(xid, mine)) continue;
-        // Older than every snapshot of this transaction: visible, so nothing was missed.
-        if (TransactionIdPrecedes(xid, TransactionXmin)) continue;
+    uint64 candidates[core::kConflictEntriesPerSlot];
+    int count = core::ConflictCandidates(copy, key, U64FromFullTransactionId(Widen(snapshot->xmin)),
+                                         U64FromFullTransactionId(Widen(TransactionXmin)),
+                                         U64FromFullTransactionId(GetTopFullTransactionIdIfAny()),
+                                         candidates);
+    if (count < 0) return true;  // the slot cannot tell: fail safe
+    for (int i = 0; i < count; i++) {
+        TransactionId xid = XidFromFullTransactionId(FullTransactionIdFromU64(candidates[i]));
         if (XidInMVCCSnapshot(xid, snapshot) && TransactionIdDidCommit(xid)) return true;
     }
     return false;
 }
 
-void ConflictTableAtCommit()
+void ConflictTableRecoverPrepared()
 {
-    TransactionId xid = GetTopTransactionIdIfAny();
-    if (slots != nullptr && TransactionIdIsValid(xid))
-        for (int i = 0; i < nheld; i++) {
-            Slot *s = &slots[SlotOf(held[i])];
-            uint32 position = pg_atomic_fetch_add_u32(&s->next, 1) % kXidsPerSlot;
-            pg_atomic_write_u64(&s->entries[position], (static_cast<uint64>(held[i]) << 32) | xid);
+    if (header == nullptr) return;
+    SpinLockAcquire(&header->mutex);
+    bool done = header->prepared_recovered;
+    SpinLockRelease(&header->mutex);
+    if (done) return;
+    // Serialized: the flag must not be set before the entries exist.
+    LWLockAcquire(recovery_lock, LW_EXCLUSIVE);
+    if (!header->prepared_recovered) {
+        // Transactions recovered at startup hang their locks on dummy processes with no backend
+        // id and their xid as local transaction id; those prepared since were recorded at PREPARE.
+        LockData *locks = GetLockStatusData();
+        for (int i = 0; i < locks->nelements; i++) {
+            const LockInstanceData &lock = locks->locks[i];
+            if (lock.pid != 0 || lock.backend != InvalidBackendId ||
+                lock.locktag.locktag_type != LOCKTAG_ADVISORY ||
+                !TransactionIdIsNormal(static_cast<TransactionId>(lock.lxid)))
+                continue;
+            ConflictKey key;
+            if (!RecordedKeyOfLock(lock.locktag, lock.holdMask, &key)) continue;
+            Record(key, Widen(static_cast<TransactionId>(lock.lxid)), true);
         }
-    nheld = 0;
+        SpinLockAcquire(&header->mutex);
+        header->prepared_recovered = true;
+        SpinLockRelease(&header->mutex);
+    }
+    LWLockRelease(recovery_lock);
+}
+
+void ConflictTableAtCommit(bool prepared)
+{
+    FullTransactionId xid = GetTopFullTransactionIdIfAny();
+    if (slots != nullptr && FullTransactionIdIsValid(xid))
+        for (int i = 0; i < nheld; i++) Record(held[i], xid, prepared);
+    ConflictTableAtAbort();
 }
 
 void ConflictTableAtAbort()
 {
+    held_set = nullptr;  // both freed with TopTransactionContext
+    held = nullptr;
     nheld = 0;
+    held_capacity = 0;
 }
 
 }  // namespace pg_tviews

@@ -3,6 +3,7 @@
 
 #include "pg_tviews/guc.hpp"
 #include "pg_tviews/refresh/conflict_table.hpp"
+#include "pg_tviews/refresh/lock_tags.hpp"
 
 extern "C" {
 #include "access/transam.h"
@@ -20,18 +21,7 @@ namespace pg_tviews {
 
 namespace {
 
-// Advisory lock tags of our own: field4 values that pg_advisory_lock() never uses (it uses 1
-// and 2), so user advisory locks cannot collide with ours.
-constexpr uint16 kWholeTviewLock = 0x7401;
-constexpr uint16 kTviewKeyLock = 0x7402;
-constexpr uint16 kPathValueLock = 0x7403;
-constexpr uint16 kWholePathLock = 0x7404;
-constexpr uint16 kReadSlotBit = 0x8000;  // distinguishes readers' conflict slots, not lock tags
-
-// What a lock holder does with what the lock guards, for the conflict table: writers conflict
-// with later readers and writers, readers only with later writers, and share holders of a
-// TVIEW-wide or path-wide lock only check for a writer of the whole.
-enum class Role { kWriter, kReader, kShareOnly };
+using Role = LockRole;
 
 // Takes one refresh lock for this transaction; under a transaction snapshot, fails with 40001
 // when a conflicting holder committed after the snapshot (see conflict_table.hpp).
@@ -40,8 +30,9 @@ void Acquire(const TviewEntry *tview, uint32 value_hash, uint16 kind, LOCKMODE m
     LOCKTAG tag;
     SET_LOCKTAG_ADVISORY(tag, MyDatabaseId, tview->relid, value_hash, kind);
     (void)LockAcquire(&tag, mode, false, false);
-    ConflictKey write_lock = ConflictKeyOf(tview->relid, value_hash, kind);
-    ConflictKey read_lock = ConflictKeyOf(tview->relid, value_hash, kind | kReadSlotBit);
+    ConflictKey write_lock, read_lock;
+    (void)RecordedKey(MyDatabaseId, tview->relid, value_hash, kind, Role::kWriter, &write_lock);
+    (void)RecordedKey(MyDatabaseId, tview->relid, value_hash, kind, Role::kReader, &read_lock);
     if (IsolationUsesXactSnapshot() &&
         (ConflictTableChangedSinceSnapshot(write_lock) ||
          (role == Role::kWriter && ConflictTableChangedSinceSnapshot(read_lock))))

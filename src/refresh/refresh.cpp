@@ -2,13 +2,16 @@
 //
 // Each refresh is one prepared statement (core/refresh_sql) run through SPI as the TVIEW's
 // owner, like PostgreSQL's own RI triggers: a user who may write a base table need not hold
-// privileges on the TVIEW table.
+// privileges on the TVIEW table. Everything a refresh runs (the reverse mappings that lock what
+// it reads, the row locks of manual refreshes, the statement itself) runs inside one RunAs().
 #include "pg_tviews/refresh/refresh.hpp"
 
 #include "pg_tviews/boundary/guard.hpp"
+#include "pg_tviews/catalog/equality.hpp"
 #include "pg_tviews/core/refresh_sql.hpp"
 #include "pg_tviews/observe/stats.hpp"
 #include "pg_tviews/refresh/key_locks.hpp"
+#include "pg_tviews/security/run_as.hpp"
 
 extern "C" {
 #include "catalog/pg_type.h"
@@ -50,6 +53,10 @@ char *StatementText(const TviewEntry *tview, StatementKind kind)
         target.definition_name = tview->definition_name;
         target.key_column = tview->key_column;
         target.key_unique = tview->key_unique;
+        const ComparisonText &equality = tview->key_equality;
+        target.key_equality =
+            core::Comparison{equality.op, equality.left_cast ? equality.left_cast : "",
+                             equality.right_cast ? equality.right_cast : ""};
         ListCell *lc;
         foreach (lc, tview->columns) target.columns.emplace_back(static_cast<char *>(lfirst(lc)));
         std::string sql = kind == StatementKind::kKeyed    ? core::KeyedRefreshSql(target)
@@ -66,8 +73,8 @@ SPIPlanPtr PreparedPlan(TviewEntry *tview, StatementKind kind)
                        : kind == StatementKind::kSingle ? &tview->single_plan
                                                         : &tview->full_plan;
     if (*slot != nullptr) return *slot;
-    Oid parameter_type =
-        kind == StatementKind::kSingle ? tview->key_type : get_array_type(tview->key_type);
+    Oid parameter_type = kind == StatementKind::kSingle ? tview->key_param_type
+                                                        : get_array_type(tview->key_param_type);
     if (kind == StatementKind::kKeyed && !OidIsValid(parameter_type))
         ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                         errmsg("key type of TVIEW \"%s\" has no array type", tview->table_name)));
@@ -120,15 +127,22 @@ int SortUnique(const TviewEntry *tview, Datum *keys, int nkeys)
     return unique;
 }
 
-// Executes a refresh statement through SPI and reads its counts.
-// Runs a row-locking SELECT over the rows of `table` whose `column` holds one of the keys, in
-// column order (as writers that sort their keys would), as the current user.
-void LockRowsWhere(const char *table, const char *column, const char *mode, Datum keys, Oid type,
-                   bool scalar)
+// Runs a row-locking SELECT over the rows of `table` whose `column` (of type column_type) holds
+// one of the keys, in column order (as writers that sort their keys would).
+void LockRowsWhere(const char *table, const char *column, Oid column_type, const char *mode,
+                   const TviewEntry *tview, Datum keys, bool scalar)
 {
-    char *sql = psprintf("SELECT 1 FROM %s WHERE %s %s ORDER BY %s FOR %s", table, column,
-                         scalar ? "OPERATOR(pg_catalog.=) $1" : "OPERATOR(pg_catalog.=) ANY ($1)",
-                         column, mode);
+    const char *qualified_column = psprintf("r.%s", column);
+    Oid key_type = tview->key_param_type;
+    TypedOperator equality = RequireEquality(column_type, key_type);
+    const char *left = CastOperand(qualified_column, column_type, equality.left_type);
+    const char *right =
+        scalar ? CastOperand("$1", key_type, equality.right_type)
+               : psprintf("ANY (%s)", CastOperand("$1", get_array_type(key_type),
+                                                  get_array_type(equality.right_type)));
+    char *sql = psprintf("SELECT 1 FROM %s AS r WHERE %s %s %s ORDER BY %s FOR %s", table, left,
+                         OperatorSql(equality.opno), right, qualified_column, mode);
+    Oid type = scalar ? key_type : get_array_type(key_type);
     if (SPI_execute_with_args(sql, 1, &type, &keys, nullptr, false, 0) != SPI_OK_SELECT)
         elog(ERROR, "could not lock rows of \"%s\"", table);
     pfree(sql);
@@ -138,11 +152,11 @@ void LockRowsWhere(const char *table, const char *column, const char *mode, Datu
 // base rows first (FOR SHARE, like a foreign key check: a writer of the row holds a conflicting
 // lock until it commits), then the TVIEW rows, the order in which writers take them. The
 // recompute's statement then takes its snapshot after their commits. The base-row lock covers a
-// TVIEW row that is missing; it needs UPDATE privilege, without which only TVIEW rows are locked.
+// TVIEW row that is missing; it needs the owner's UPDATE privilege on the base table, without
+// which only TVIEW rows are locked. Runs as the TVIEW's owner.
 void LockRows(const TviewEntry *tview, StatementKind kind, Datum keys)
 {
     bool scalar = kind == StatementKind::kSingle;
-    Oid type = scalar ? tview->key_type : get_array_type(tview->key_type);
     ListCell *lc;
     foreach (lc, tview->local_links) {
         auto *link = static_cast<SourceLink *>(lfirst(lc));
@@ -152,11 +166,12 @@ void LockRows(const TviewEntry *tview, StatementKind kind, Datum keys)
         LockRowsWhere(
             quote_qualified_identifier(get_namespace_name(get_rel_namespace(link->base_relid)),
                                        get_rel_name(link->base_relid)),
-            quote_identifier(get_attname(link->base_relid, link->start_attno, false)), "SHARE",
-            keys, type, scalar);
+            quote_identifier(get_attname(link->base_relid, link->start_attno, false)),
+            link->start_type, "SHARE", tview, keys, scalar);
     }
     LockRowsWhere(quote_qualified_identifier(tview->schema_name, tview->table_name),
-                  quote_identifier(tview->key_column), "UPDATE", keys, type, scalar);
+                  quote_identifier(tview->key_column), tview->key_type, "UPDATE", tview, keys,
+                  scalar);
 }
 
 RefreshCounts RunStatement(TviewEntry *tview, StatementKind kind, Datum keys_array)
@@ -195,7 +210,7 @@ RefreshCounts RunStatement(TviewEntry *tview, StatementKind kind, Datum keys_arr
     return counts;
 }
 
-// Runs one refresh statement as the TVIEW's owner and reads its counts.
+// Runs one refresh statement (already as the TVIEW's owner) and reads its counts.
 RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
 {
     ErrorContextCallback context;
@@ -203,12 +218,6 @@ RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
     context.arg = tview;
     context.previous = error_context_stack;
     error_context_stack = &context;
-
-    Oid saved_user;
-    int saved_security;
-    GetUserIdAndSecContext(&saved_user, &saved_security);
-    // Subtransaction and transaction abort restore the user id, so no PG_TRY is needed.
-    SetUserIdAndSecContext(tview->owner, saved_security | SECURITY_LOCAL_USERID_CHANGE);
 
     // Success and failure alike land in the shared statistics; a failure is recorded before the
     // transaction rolls back. Nothing written inside PG_TRY is read after it (DESIGN §4 rule 3).
@@ -230,7 +239,6 @@ RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
     }
     PG_END_TRY();
 
-    SetUserIdAndSecContext(saved_user, saved_security);
     error_context_stack = context.previous;
     return *counts;
 }
@@ -244,7 +252,7 @@ void LockReadPaths(TviewEntry *tview, Datum keys, bool scalar)
     foreach (lc, tview->mapped_links) {
         auto *link = static_cast<SourceLink *>(lfirst(lc));
         if (link->reverse_plan[scalar] == nullptr) {
-            Oid type = scalar ? tview->key_type : get_array_type(tview->key_type);
+            Oid type = scalar ? tview->key_param_type : get_array_type(tview->key_param_type);
             // Index-driven semi-joins over a handful of values: a generic plan serves every size,
             // where the default would plan each array anew.
             SPIPlanPtr plan =
@@ -278,14 +286,19 @@ RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
     // One key, the common case of a single-row write, gets the statements PostgreSQL caches.
     bool scalar = nkeys == 1;
     Datum input =
-        scalar ? keys[0]
-               : PointerGetDatum(construct_array(keys, nkeys, tview->key_type, tview->key_typlen,
-                                                 tview->key_typbyval, tview->key_typalign));
-    // Path locks first, like writers of parents take them, so the two cannot deadlock.
-    if (tview->mapped_links != NIL) LockReadPaths(tview, input, scalar);
-    if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
-    // The recompute's own snapshot is taken after every lock is granted.
-    return Execute(tview, scalar ? StatementKind::kSingle : StatementKind::kKeyed, input);
+        scalar
+            ? keys[0]
+            : PointerGetDatum(construct_array(keys, nkeys, tview->key_param_type, tview->key_typlen,
+                                              tview->key_typbyval, tview->key_typalign));
+    RefreshCounts counts{};
+    RunAs(tview->owner, [&] {
+        // Path locks first, like writers of parents take them, so the two cannot deadlock.
+        if (tview->mapped_links != NIL) LockReadPaths(tview, input, scalar);
+        if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
+        // The recompute's own snapshot is taken after every lock is granted.
+        counts = Execute(tview, scalar ? StatementKind::kSingle : StatementKind::kKeyed, input);
+    });
+    return counts;
 }
 
 RefreshCounts RefreshAll(TviewEntry *tview)
@@ -294,7 +307,9 @@ RefreshCounts RefreshAll(TviewEntry *tview)
     // Conflicts with the row-exclusive lock every writer's refresh holds on the table until it
     // commits: cheaper than locking each row.
     if (ManualNeedsRowLocks(tview)) LockRelationOid(tview->relid, ShareRowExclusiveLock);
-    return Execute(tview, StatementKind::kFull, (Datum)0);
+    RefreshCounts counts{};
+    RunAs(tview->owner, [&] { counts = Execute(tview, StatementKind::kFull, (Datum)0); });
+    return counts;
 }
 
 int64 AsManualRefresh(int64 (*body)(void *), void *arg)
@@ -323,13 +338,16 @@ void RefreshAtTransactionEnd()
 bool VerifyTview(TviewEntry *tview)
 {
     char *sql = StatementText(tview, StatementKind::kOracle);
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-        elog(ERROR, "could not verify TVIEW \"%s\"", tview->table_name);
-    bool isnull;
-    bool equal =
-        DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-    SPI_finish();
+    bool equal = false;
+    RunAs(tview->owner, [&] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (SPI_execute(sql, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+            elog(ERROR, "could not verify TVIEW \"%s\"", tview->table_name);
+        bool isnull;
+        equal =
+            DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
+        SPI_finish();
+    });
     pfree(sql);
     return equal;
 }

@@ -4,6 +4,7 @@
 // update, how it names objects), not its exact spelling, so the SQL can be reshaped freely.
 #include "pg_tviews/core/naming.hpp"
 #include "pg_tviews/core/refresh_sql.hpp"
+#include "sql_lint.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,6 +19,14 @@ RefreshTarget PostTarget()
 {
     return RefreshTarget{"public",  "tv_post", "tviews_internal",
                          "tv_post", "pk_post", {"pk_post", "id", "data"}};
+}
+
+// A key whose equality needs casts on both sides (a domain over integer, say).
+RefreshTarget CastKeyTarget()
+{
+    RefreshTarget target = PostTarget();
+    target.key_equality = Comparison{"OPERATOR(pg_catalog.=)", "integer", "integer"};
+    return target;
 }
 
 size_t CountOf(const std::string &text, const std::string &needle)
@@ -79,7 +88,7 @@ std::regex KeyFilter(const std::string &quoted_key)
 {
     std::string escaped =
         std::regex_replace(quoted_key, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)");
-    return std::regex(escaped + R"(\s*(=|OPERATOR\(pg_catalog\.=\))\s*ANY\s*\(\s*\$1\s*\))");
+    return std::regex(escaped + R"(\s*OPERATOR\(pg_catalog\.=\)\s*ANY\s*\(\s*\$1\s*\))");
 }
 
 TEST(KeyedRefreshSql, RecomputesOnlyTheGivenKeys)
@@ -87,7 +96,7 @@ TEST(KeyedRefreshSql, RecomputesOnlyTheGivenKeys)
     const std::string sql = KeyedRefreshSql(PostTarget());
     const std::string src = CteBody(sql, "src");
     ASSERT_FALSE(src.empty()) << sql;
-    EXPECT_TRUE(std::regex_search(src, KeyFilter("\"pk_post\""))) << src;
+    EXPECT_TRUE(std::regex_search(src, KeyFilter("d.\"pk_post\""))) << src;
     EXPECT_NE(src.find("\"tviews_internal\".\"tv_post\""), std::string::npos) << src;
 }
 
@@ -185,8 +194,8 @@ TEST(RefreshSql, ReturnsDeletedInsertedUpdatedRecomputedCountsAndDuplicate)
     const std::string tail = sql.substr(final_select);
     EXPECT_EQ(CountOf(tail, "count(*)"), 4u) << tail;
     const size_t del = tail.find("FROM del");
-    const size_t inserted = tail.find("FROM ups WHERE inserted");
-    const size_t updated = tail.find("FROM ups WHERE NOT inserted");
+    const size_t inserted = tail.find("FROM ups AS u WHERE u.inserted");
+    const size_t updated = tail.find("FROM ups AS u WHERE NOT u.inserted");
     const size_t recomputed = tail.find("FROM src");
     const size_t duplicate = tail.find("FROM dup");
     ASSERT_NE(duplicate, std::string::npos) << tail;
@@ -200,7 +209,7 @@ TEST(RefreshSql, SingleKeyStatementFiltersByAScalarParameter)
 {
     const std::string single = SingleKeyRefreshSql(PostTarget());
     EXPECT_EQ(single.find("ANY"), std::string::npos) << single;
-    EXPECT_NE(CteBody(single, "src").find("\"pk_post\" OPERATOR(pg_catalog.=) $1"),
+    EXPECT_NE(CteBody(single, "src").find("d.\"pk_post\" OPERATOR(pg_catalog.=) $1"),
               std::string::npos)
         << single;
     EXPECT_NE(CteBody(single, "del").find("OPERATOR(pg_catalog.=) $1"), std::string::npos)
@@ -216,7 +225,8 @@ TEST(RefreshSql, UnprovenKeyGuardsEveryWriteAgainstDuplicates)
 {
     const std::string sql = KeyedRefreshSql(PostTarget());
     ASSERT_NE(sql.find("dup AS ("), std::string::npos) << sql;
-    EXPECT_NE(CteBody(sql, "dup").find("HAVING pg_catalog.count(*) > 1"), std::string::npos);
+    EXPECT_NE(CteBody(sql, "dup").find("HAVING pg_catalog.count(*) OPERATOR(pg_catalog.>) 1"),
+              std::string::npos);
     EXPECT_NE(CteBody(sql, "del").find("NOT EXISTS (SELECT 1 FROM dup)"), std::string::npos) << sql;
     EXPECT_NE(CteBody(sql, "ups").find("NOT EXISTS (SELECT 1 FROM dup)"), std::string::npos) << sql;
 }
@@ -261,22 +271,25 @@ TEST(RefreshSql, QuotesAwkwardIdentifiers)
         EXPECT_EQ(sql.find("My Schema."), std::string::npos) << sql;
     }
     const std::string keyed = KeyedRefreshSql(target);
-    EXPECT_TRUE(std::regex_search(CteBody(keyed, "src"), KeyFilter("\"pk_Post\"\"s\""))) << keyed;
+    EXPECT_TRUE(std::regex_search(CteBody(keyed, "src"), KeyFilter("d.\"pk_Post\"\"s\""))) << keyed;
     EXPECT_NE(keyed.find("ON CONFLICT (\"pk_Post\"\"s\")"), std::string::npos) << keyed;
 }
 
 TEST(OracleSql, ComparesBothDirectionsWithExceptAll)
 {
     const std::string sql = OracleSql(PostTarget());
-    const std::string cols = "\"pk_post\", \"id\", \"data\"";
-    const std::string table = "\"public\".\"tv_post\"";
-    const std::string definition = "\"tviews_internal\".\"tv_post\"";
+    const std::string table_cols = "t.\"pk_post\", t.\"id\", t.\"data\"";
+    const std::string definition_cols = "d.\"pk_post\", d.\"id\", d.\"data\"";
+    const std::string table = "\"public\".\"tv_post\" AS t";
+    const std::string definition = "\"tviews_internal\".\"tv_post\" AS d";
     EXPECT_EQ(CountOf(sql, "EXCEPT ALL"), 2u) << sql;
-    EXPECT_NE(sql.find("FROM " + table + " EXCEPT ALL SELECT " + cols + " FROM " + definition),
-              std::string::npos)
+    EXPECT_NE(
+        sql.find("FROM " + table + " EXCEPT ALL SELECT " + definition_cols + " FROM " + definition),
+        std::string::npos)
         << sql;
-    EXPECT_NE(sql.find("FROM " + definition + " EXCEPT ALL SELECT " + cols + " FROM " + table),
-              std::string::npos)
+    EXPECT_NE(
+        sql.find("FROM " + definition + " EXCEPT ALL SELECT " + table_cols + " FROM " + table),
+        std::string::npos)
         << sql;
     EXPECT_EQ(CountOf(sql, "NOT EXISTS"), 2u) << sql;
     EXPECT_NE(sql.find(") AND NOT EXISTS ("), std::string::npos) << sql;
@@ -296,6 +309,70 @@ TEST(OracleSql, IsASingleBooleanSelect)
     const std::string sql = OracleSql(PostTarget());
     EXPECT_EQ(sql.rfind("SELECT NOT EXISTS", 0), 0u) << sql;
     EXPECT_EQ(sql.find(';'), std::string::npos) << sql;
+}
+
+// The statements run as the TVIEW's owner for any writer: nothing in them may be resolved
+// through the search_path (CVE-2018-1058): no bare operator, no unqualified function.
+TEST(RefreshSql, NothingIsResolvedThroughTheSearchPath)
+{
+    for (const RefreshTarget &target : {PostTarget(), CastKeyTarget()})
+        for (const std::string &sql : {KeyedRefreshSql(target), SingleKeyRefreshSql(target),
+                                       FullRefreshSql(target), OracleSql(target)}) {
+            std::vector<std::string> unqualified = test::UnqualifiedCalls(sql);
+            EXPECT_TRUE(unqualified.empty())
+                << "unqualified: " << (unqualified.empty() ? "" : unqualified.front()) << " in "
+                << sql;
+        }
+}
+
+// The lint itself must catch what it is there for.
+TEST(SqlLint, CatchesBareOperatorsAndUnqualifiedCalls)
+{
+    EXPECT_EQ(test::UnqualifiedCalls("SELECT 1 FROM t WHERE a = b"), std::vector<std::string>{"="});
+    EXPECT_EQ(test::UnqualifiedCalls("SELECT count(*) FROM t"), std::vector<std::string>{"count("});
+    EXPECT_EQ(test::UnqualifiedCalls("SELECT 1 WHERE x <> ANY ($1)"),
+              std::vector<std::string>{"<>"});
+    EXPECT_EQ(test::UnqualifiedCalls("SELECT 1 WHERE x OPERATOR(=) 1"),
+              std::vector<std::string>{"OPERATOR(=)"});
+    EXPECT_TRUE(test::UnqualifiedCalls("SELECT pg_catalog.count(*), t.* FROM t AS m(k) WHERE "
+                                       "x OPERATOR(pg_catalog.=) ANY ($1) AND \"a=b(\" IS NULL "
+                                       "AND y::pg_catalog.text IS NOT NULL AND z = 'c(=)'")
+                    .size() == 1);  // only the final bare =
+}
+
+// Every comparison casts its operands to the operator's own types, so no other operator with
+// the same name can be a better match.
+TEST(RefreshSql, KeyComparisonsCastToTheOperatorTypes)
+{
+    const std::string sql = KeyedRefreshSql(CastKeyTarget());
+    EXPECT_NE(sql.find("CAST(d.\"pk_post\" AS integer) OPERATOR(pg_catalog.=) ANY ($1)"),
+              std::string::npos)
+        << sql;
+    EXPECT_NE(sql.find("CAST(s.\"pk_post\" AS integer) OPERATOR(pg_catalog.=) CAST(t.\"pk_post\" "
+                       "AS integer)"),
+              std::string::npos)
+        << sql;
+}
+
+// Columns of the definition may carry any name, the statements' own aliases included.
+TEST(RefreshSql, EveryColumnReferenceIsQualified)
+{
+    RefreshTarget target{
+        "public", "tv_x", "tviews_internal",
+        "tv_x",   "pk_x", {"pk_x", "t", "excluded", "src", "s", "d", "k", "inserted"}};
+    const std::string sql = KeyedRefreshSql(target);
+    EXPECT_NE(sql.find("CAST(ROW(t.*) AS \"public\".\"tv_x\") OPERATOR(pg_catalog.*<>) "
+                       "CAST(ROW(EXCLUDED.*) AS \"public\".\"tv_x\")"),
+              std::string::npos)
+        << sql;
+    // A quoted column name appears only qualified, in column lists, or in the SET list.
+    for (const std::string &column : {"\"t\"", "\"excluded\"", "\"k\"", "\"inserted\""})
+        for (size_t pos = sql.find(column); pos != std::string::npos;
+             pos = sql.find(column, pos + 1)) {
+            char before = sql[pos - 1];
+            EXPECT_TRUE(before == '.' || before == '(' || before == ' ') << column << " in " << sql;
+            if (before == ' ') EXPECT_EQ(sql[pos - 2], ',') << column << " in " << sql;
+        }
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
 // Per-backend cache of the extension catalog (tviews_internal.tview and .source).
 //
 // The cache is rebuilt lazily after any write to the catalog (a statement trigger on the catalog
-// tables sends a relcache invalidation for it) or to a relation it mentions. A rebuilt cache
-// lives in a new memory context; the previous one is retired and freed at transaction end, so
-// pointers held by an outer refresh stay valid while a nested one reloads.
+// tables sends a relcache invalidation for it), and after a rename of any relation or schema
+// whose name its generated SQL spells. It is read as the extension's owner (writers hold no
+// rights on the catalog) under a fresh snapshot, never the statement's: a writer whose statement
+// began before a TVIEW's creation committed, and that waited for the creation's locks, must see
+// the new TVIEW, or it would write without maintaining it. A rebuilt cache lives in a new memory
+// context; the previous one is retired and freed at transaction end, so pointers held by an outer
+// refresh stay valid while a nested one reloads.
 #pragma once
 
 extern "C" {
@@ -12,6 +16,8 @@ extern "C" {
 #include "nodes/bitmapset.h"
 #include "nodes/pg_list.h"
 }
+
+#include "pg_tviews/catalog/equality.hpp"
 
 namespace pg_tviews {
 
@@ -25,6 +31,8 @@ struct TviewEntry {
     char *definition_name;
     char *key_column;
     Oid key_type;
+    ComparisonText key_equality;  // key = key, as generated SQL spells it
+    Oid key_param_type;           // type of the keys bound to $1: the equality's input type
     Oid key_collation;
     int16 key_typlen;
     bool key_typbyval;
@@ -71,6 +79,12 @@ List *RegistryLinksForBase(Oid base_relid);
 
 // The TVIEW whose table is relid, or nullptr.
 TviewEntry *RegistryLookup(Oid relid);
+
+// Every TVIEW of this database (TviewEntry *), in a list the caller may free.
+List *RegistryTviews();
+
+// Every link of every TVIEW (SourceLink *), in a list the caller may free.
+List *RegistryAllLinks();
 
 // The TVIEW a user-supplied name designates (tv_post, post, app.tv_post); raises 42P01 if none.
 TviewEntry *RegistryResolve(const char *name);

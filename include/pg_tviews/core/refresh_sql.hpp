@@ -3,8 +3,13 @@
 // A refresh recomputes rows from the TVIEW's definition view and reconciles the TVIEW table in
 // one statement: rows that vanished are deleted, new rows inserted, changed rows updated, and
 // rows whose content is byte-identical (record image comparison) are left untouched, so a no-op
-// write costs no new tuple version and no WAL.
+// write costs no new tuple version and no WAL. The statements run as the TVIEW's owner on behalf
+// of any writer: every operator and function is schema-qualified, every column reference is
+// qualified by its relation, so neither the search_path nor a column that happens to share a
+// name with an alias can change what they mean.
 #pragma once
+
+#include "pg_tviews/core/comparison_sql.hpp"
 
 #include <string>
 #include <vector>
@@ -19,6 +24,7 @@ struct RefreshTarget {
     std::string key_column;            // pk_<entity>
     std::vector<std::string> columns;  // every column of the definition, key included, in order
     bool key_unique = false;           // proven: the definition cannot repeat a key
+    Comparison key_equality;           // key = key; $1 holds values of its right type
 };
 
 // Statement with $1 = array of keys: recomputes exactly those keys. Returns one row

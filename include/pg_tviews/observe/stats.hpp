@@ -23,4 +23,9 @@ void StatsRecordRefresh(Oid relid, const RefreshCounts &counts, int64 microsecon
 // A refresh of `relid` that failed with `message`.
 void StatsRecordError(Oid relid, const char *message);
 
+// XACT_EVENT_COMMIT: frees the entries of the TVIEWs this transaction dropped (no allocation,
+// cannot fail); ABORT: keeps them.
+void StatsAtCommit();
+void StatsAtAbort();
+
 }  // namespace pg_tviews

@@ -2,8 +2,11 @@
 //
 // Capture triggers append keys (or a whole-TVIEW mark, after TRUNCATE) tagged with the current
 // subtransaction; the statement-end flush takes them. Entries of an aborted subtransaction are
-// dropped, so ROLLBACK TO SAVEPOINT and PL/pgSQL exception blocks leave no trace. Memory hangs
-// off TopTransactionContext and vanishes with the transaction.
+// dropped, so ROLLBACK TO SAVEPOINT and PL/pgSQL exception blocks leave no trace. A flush takes
+// only what the current subtransaction (and its committed children) queued: a statement nested
+// inside an exception block, in a trigger of an outer statement, must not refresh the outer
+// statement's keys inside a subtransaction that may still roll back — the keys would be gone and
+// the refresh undone. Memory hangs off TopTransactionContext and vanishes with the transaction.
 #pragma once
 
 extern "C" {
@@ -30,11 +33,16 @@ void QueueKey(const TviewEntry *tview, Datum key);
 // Queues a recompute of every key of a TVIEW.
 void QueueFull(const TviewEntry *tview);
 
+// True when nothing is queued at all.
 bool QueueIsEmpty();
 
-// Removes what is queued for the TVIEWs of the lowest cascade level present and returns it as
-// PendingWork *, one per TVIEW, allocated in the current memory context. Refreshing them can only
-// queue work for higher levels, so each TVIEW is refreshed once per statement.
+// True when nothing was queued by the current subtransaction or its committed children.
+bool QueueIsEmptyHere();
+
+// Removes what the current subtransaction (and its committed children) queued for the TVIEWs of
+// the lowest cascade level present and returns it as PendingWork *, one per TVIEW, allocated in
+// the current memory context. Refreshing them can only queue work for higher levels, so each
+// TVIEW is refreshed once per statement.
 List *QueueTakeLowestLevel();
 
 // Subtransaction and transaction ends.

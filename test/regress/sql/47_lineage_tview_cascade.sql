@@ -110,7 +110,9 @@ SELECT oracle_check();
 -- her author row once, each of her three posts once, and her blog once (not once per path from
 -- the base table to the blog). Row triggers on the TVIEW tables log every write.
 CREATE TABLE l47_writes (seq serial PRIMARY KEY, tv text NOT NULL, op text NOT NULL, k int NOT NULL);
-CREATE FUNCTION l47_log_write() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Refreshes run triggers on TVIEW tables with search_path pinned to pg_catalog, pg_temp (see
+-- docs/security.md): the trigger function brings its own.
+CREATE FUNCTION l47_log_write() RETURNS trigger LANGUAGE plpgsql SET search_path = public AS $$
 BEGIN
     INSERT INTO l47_writes (tv, op, k)
     VALUES (TG_TABLE_NAME, TG_OP, CASE WHEN TG_OP = 'DELETE' THEN (to_jsonb(OLD)->>TG_ARGV[0])::int
