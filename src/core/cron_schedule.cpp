@@ -391,6 +391,7 @@ struct LocalInstants {
     std::vector<int64_t> instants;
 };
 
+// FromLocal, keeping the offsets it probed.
 LocalInstants Resolve(int64_t local, const TimeZoneRules &tz)
 {
     LocalInstants r{

@@ -99,7 +99,9 @@ struct Schedule {
 struct ScheduleParseResult {
     std::optional<Schedule> schedule;  // set exactly when parsing succeeded
     std::string error;                 // lower-case, no final period
-    size_t error_position = 0;         // 0-based character offset into the text
+    size_t error_position = 0;         // 0-based offset into the text: the offending token or
+                                // character, the first extra field, or the end of a part that
+                                // lacks fields (an empty part: its end)
 
     bool ok() const { return schedule.has_value(); }
 };
