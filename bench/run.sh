@@ -134,6 +134,11 @@ ELAPSED=$(($(date +%s) - START_EPOCH))
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 RESULTS="$BENCH/RESULTS.md"
+# bench/concurrency.sh keeps its own section of RESULTS.md between these markers: carry it over.
+CONCURRENCY_SECTION=""
+if [[ -f "$RESULTS" ]]; then
+    CONCURRENCY_SECTION="$(sed -n '/^<!-- concurrency:begin -->$/,/^<!-- concurrency:end -->$/p' "$RESULTS")"
+fi
 {
     cat <<EOF
 # pg_tviews benchmark results
@@ -195,6 +200,9 @@ its own transaction. It shows what any DROP in the database (including the trans
 ## Results
 $REPORT
 EOF
+    if [[ -n "$CONCURRENCY_SECTION" ]]; then
+        printf '\n%s\n' "$CONCURRENCY_SECTION"
+    fi
 } >"$RESULTS"
 
 cat "$RESULTS"
