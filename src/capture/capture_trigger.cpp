@@ -69,8 +69,9 @@ void RunMapping(SourceLink *link, const StartValues *values)
     SPI_finish();
 }
 
-void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLink *link,
-                        StartValues *values)
+// Appends the non-null values of column `attno` of the changed rows to `values`.
+void CollectColumn(Tuplestorestate *changed, Relation base, AttrNumber attno, bool typbyval,
+                   int16 typlen, StartValues *values)
 {
     TupleTableSlot *slot = MakeSingleTupleTableSlot(RelationGetDescr(base), &TTSOpsMinimalTuple);
     // Our own read pointer: other triggers of the statement read the same tuplestore.
@@ -79,7 +80,7 @@ void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLin
     tuplestore_rescan(changed);
     while (tuplestore_gettupleslot(changed, true, false, slot)) {
         bool isnull;
-        Datum value = slot_getattr(slot, link->start_attno, &isnull);
+        Datum value = slot_getattr(slot, attno, &isnull);
         if (isnull) continue;
         if (values->count == values->capacity) {
             values->capacity = values->capacity == 0 ? 64 : values->capacity * 2;
@@ -88,9 +89,61 @@ void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLin
                                 : static_cast<Datum *>(
                                       repalloc(values->items, sizeof(Datum) * values->capacity));
         }
-        values->items[values->count++] = datumCopy(value, link->start_typbyval, link->start_typlen);
+        values->items[values->count++] = datumCopy(value, typbyval, typlen);
     }
     ExecDropSingleTupleTableSlot(slot);
+}
+
+void CollectStartValues(Tuplestorestate *changed, Relation base, const SourceLink *link,
+                        StartValues *values)
+{
+    CollectColumn(changed, base, link->start_attno, link->start_typbyval, link->start_typlen,
+                  values);
+}
+
+// The start values that match values of a watched hop table lead to, as the TVIEW's owner (the
+// earlier hop tables are the definition's, not the writer's, to read).
+StartValues WatchedStartValues(HopWatch *watch, const StartValues *matches)
+{
+    StartValues result{nullptr, 0, 0};
+    int scalar = matches->count == 1 ? 1 : 0;
+    MemoryContext caller = CurrentMemoryContext;
+    const SourceLink *link = watch->link;
+    RunAs(link->tview->owner, [&] {
+        if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+        if (watch->to_start_plan[scalar] == nullptr) {
+            Oid type = scalar ? watch->match_type : get_array_type(watch->match_type);
+            SPIPlanPtr plan =
+                SPI_prepare_cursor(watch->to_start_sql[scalar], 1, &type, CURSOR_OPT_GENERIC_PLAN);
+            if (plan == nullptr)
+                elog(ERROR, "could not prepare lineage path lock for TVIEW \"%s\": %s",
+                     link->tview->table_name, SPI_result_code_string(SPI_result));
+            SPI_keepplan(plan);
+            watch->to_start_plan[scalar] = plan;
+        }
+        Datum input =
+            scalar ? matches->items[0]
+                   : PointerGetDatum(construct_array(matches->items, matches->count,
+                                                     watch->match_type, watch->match_typlen,
+                                                     watch->match_typbyval, watch->match_typalign));
+        char nulls[1] = {' '};
+        if (SPI_execute_plan(watch->to_start_plan[scalar], &input, nulls, false, 0) !=
+            SPI_OK_SELECT)
+            elog(ERROR, "lineage path lock for TVIEW \"%s\" failed", link->tview->table_name);
+        MemoryContext old = MemoryContextSwitchTo(caller);
+        result.capacity = Max(1, static_cast<int>(SPI_processed));
+        result.items = static_cast<Datum *>(palloc(sizeof(Datum) * result.capacity));
+        for (uint64 i = 0; i < SPI_processed; i++) {
+            bool isnull;
+            Datum value = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
+            if (!isnull)
+                result.items[result.count++] =
+                    datumCopy(value, link->start_typbyval, link->start_typlen);
+        }
+        MemoryContextSwitchTo(old);
+        SPI_finish();
+    });
+    return result;
 }
 
 // Runs a link's mapping statement over the start values and queues the keys it returns. The
@@ -109,9 +162,8 @@ void QueueKeysOfStartValues(SourceLink *link, Datum *values, int count, bool wri
         for (int i = 0; i < count; i++) QueueKey(link->tview, values[i]);
         return;
     }
-    // A writer of a parent excludes recomputes reading it (see refresh/key_locks.hpp).
-    if (writing && link->reverse_sql[0] != nullptr)
-        LockPathValues(link, values, count, PathAccess::kWrite);
+    // A writer of a parent excludes the writers re-pointing keys to it (refresh/key_locks.hpp).
+    if (writing) LockPathValues(link, values, count, PathAccess::kWrite);
     StartValues start{values, count, count};
     QueueMappedKeys(link, &start);
 }
@@ -155,6 +207,37 @@ void QueueLinks(TriggerData *trigger, List *links)
     }
 }
 
+// Locks, shared, the parent values that the statement's changed rows of a hop table lead to:
+// the rows re-point keys between parents, and a concurrent writer of such a parent must either
+// see them in its mapping or commit before their recompute reads it.
+void LockWatchedPaths(TriggerData *trigger, List *watches)
+{
+    if (TRIGGER_FIRED_BY_TRUNCATE(trigger->tg_event)) return;  // TRUNCATE refreshes all keys
+    Relation base = trigger->tg_relation;
+    ListCell *lc;
+    foreach (lc, watches) {
+        auto *watch = static_cast<HopWatch *>(lfirst(lc));
+        // Rows whose match column kept its value re-point nothing.
+        if (TRIGGER_FIRED_BY_UPDATE(trigger->tg_event) && trigger->tg_updatedcols != nullptr &&
+            UpdatedColumnsAreReliable(base) &&
+            !bms_is_member(watch->match_attno - FirstLowInvalidHeapAttributeNumber,
+                           trigger->tg_updatedcols))
+            continue;
+        StartValues matches{nullptr, 0, 0};
+        if (trigger->tg_newtable != nullptr)
+            CollectColumn(trigger->tg_newtable, base, watch->match_attno, watch->match_typbyval,
+                          watch->match_typlen, &matches);
+        if (trigger->tg_oldtable != nullptr)
+            CollectColumn(trigger->tg_oldtable, base, watch->match_attno, watch->match_typbyval,
+                          watch->match_typlen, &matches);
+        if (matches.count == 0) continue;
+        StartValues start =
+            watch->to_start_sql[0] == nullptr ? matches : WatchedStartValues(watch, &matches);
+        if (start.count > 0)
+            LockPathValues(watch->link, start.items, start.count, PathAccess::kRead);
+    }
+}
+
 Datum Capture(FunctionCallInfo fcinfo)
 {
     if (!CALLED_AS_TRIGGER(fcinfo))
@@ -168,12 +251,14 @@ Datum Capture(FunctionCallInfo fcinfo)
 
     Relation base = trigger->tg_relation;
     List *links = RegistryLinksForBase(RelationGetRelid(base));
+    List *watches = RegistryWatchesOn(RelationGetRelid(base));
     // Mapping queries end like any statement; what earlier links queued waits for the flush at the
     // end of the writing statement, so each TVIEW is refreshed once.
     HoldFlushes();
     PG_TRY();
     {
         QueueLinks(trigger, links);
+        LockWatchedPaths(trigger, watches);
     }
     PG_FINALLY();
     {
@@ -181,6 +266,7 @@ Datum Capture(FunctionCallInfo fcinfo)
     }
     PG_END_TRY();
     list_free(links);
+    list_free(watches);
 
     if (StatementEndIsUnhooked()) FlushQueue();
     return PointerGetDatum(nullptr);

@@ -43,9 +43,10 @@ struct NamedRelation {
 
 struct Generation {
     MemoryContext context;
-    List *tviews;  // TviewEntry *
-    List *links;   // SourceLink *
-    List *names;   // NamedRelation *
+    List *tviews;   // TviewEntry *
+    List *links;    // SourceLink *
+    List *watches;  // HopWatch *
+    List *names;    // NamedRelation *
 };
 
 Generation *current = nullptr;
@@ -303,10 +304,20 @@ void DescribePath(Generation *gen, SourceLink *link, const char *start_column, D
     const char *start_type = format_type_be_qualified(link->start_type);
     for (int scalar = 0; scalar < 2; scalar++)
         link->mapping_sql[scalar] = MappingText(nhops, hops, key_type, false, scalar);
-    if (nhops == 0) return;
-    for (int scalar = 0; scalar < 2; scalar++)
-        link->reverse_sql[scalar] = MappingText(nhops, hops, start_type, true, scalar);
-    link->tview->mapped_links = lappend(link->tview->mapped_links, link);
+    // Hop i's match values lead back to start values through hops 0 .. i-1.
+    for (int i = 0; i < nhops; i++) {
+        auto *watch = static_cast<HopWatch *>(palloc0(sizeof(HopWatch)));
+        watch->link = link;
+        watch->relid = DatumGetObjectId(relids[i]);
+        watch->match_attno = get_attnum(watch->relid, matches[i]);
+        watch->match_type = ColumnType(watch->relid, matches[i]);
+        get_typlenbyvalalign(watch->match_type, &watch->match_typlen, &watch->match_typbyval,
+                             &watch->match_typalign);
+        if (i > 0 || watch->match_type != link->start_type)
+            for (int scalar = 0; scalar < 2; scalar++)
+                watch->to_start_sql[scalar] = MappingText(i, hops, start_type, true, scalar);
+        gen->watches = lappend(gen->watches, watch);
+    }
 }
 
 void LoadLinks(Generation *gen)
@@ -485,6 +496,18 @@ TviewEntry *RegistryLookup(Oid relid)
     return FindIn(Current(), relid);
 }
 
+List *RegistryWatchesOn(Oid relid)
+{
+    Generation *gen = Current();
+    List *result = NIL;
+    ListCell *lc;
+    foreach (lc, gen->watches) {
+        auto *watch = static_cast<HopWatch *>(lfirst(lc));
+        if (watch->relid == relid) result = lappend(result, watch);
+    }
+    return result;
+}
+
 List *RegistryTviews()
 {
     return list_copy(Current()->tviews);
@@ -580,10 +603,14 @@ void RegistryAtTransactionEnd()
         }
         foreach (tc, gen->links) {
             auto *link = static_cast<SourceLink *>(lfirst(tc));
-            for (int input = 0; input < 2; input++) {
+            for (int input = 0; input < 2; input++)
                 if (link->mapping_plan[input] != nullptr) SPI_freeplan(link->mapping_plan[input]);
-                if (link->reverse_plan[input] != nullptr) SPI_freeplan(link->reverse_plan[input]);
-            }
+        }
+        foreach (tc, gen->watches) {
+            auto *watch = static_cast<HopWatch *>(lfirst(tc));
+            for (int input = 0; input < 2; input++)
+                if (watch->to_start_plan[input] != nullptr)
+                    SPI_freeplan(watch->to_start_plan[input]);
         }
         MemoryContextDelete(gen->context);
     }

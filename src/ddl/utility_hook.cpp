@@ -21,6 +21,7 @@ extern "C" {
 #include "commands/extension.h"
 #include "nodes/makefuncs.h"
 #include "nodes/parsenodes.h"
+#include "storage/lmgr.h"
 #include "tcop/cmdtag.h"
 #include "tcop/utility.h"
 #include "utils/acl.h"
@@ -181,6 +182,39 @@ void NoteCaptureGaps(Node *statement)
     list_free(links);
 }
 
+// DROP TABLE of TVIEWs waits for the writers of the tables they read first. A writer locks its
+// base table, then (refreshing at statement end) the TVIEW; a drop that locked the TVIEW first
+// would make that writer fail on the vanished TVIEW, or deadlock with a drop that also
+// re-creates it. Waiting for base tables first gives drops the writers' order; writers that
+// come later find the TVIEW gone and skip it.
+void LockWritersOfDroppedTviews(Node *statement)
+{
+    if (!IsA(statement, DropStmt)) return;
+    auto *drop = castNode(DropStmt, statement);
+    if (drop->removeType != OBJECT_TABLE || !ExtensionInstalled()) return;
+    List *bases = NIL;
+    ListCell *lc;
+    foreach (lc, drop->objects) {
+        RangeVar *rv = makeRangeVarFromNameList(castNode(List, lfirst(lc)));
+        Oid relid = RangeVarGetRelid(rv, NoLock, true);
+        // Only for a drop that will pass its ownership check: nobody else holds writers up.
+        if (!OidIsValid(relid) || RegistryLookup(relid) == nullptr ||
+            !pg_class_ownercheck(relid, GetUserId()))
+            continue;
+        List *links = RegistryAllLinks();
+        ListCell *kc;
+        foreach (kc, links) {
+            auto *link = static_cast<SourceLink *>(lfirst(kc));
+            if (link->tview->relid == relid)
+                bases = list_append_unique_oid(bases, link->base_relid);
+        }
+        list_free(links);
+    }
+    list_sort(bases, list_oid_cmp);
+    foreach (lc, bases) LockRelationOid(lfirst_oid(lc), ShareRowExclusiveLock);
+    list_free(bases);
+}
+
 // The TVIEW an ALTER TABLE ... OWNER TO gave a new owner, or InvalidOid.
 Oid TviewGivenNewOwner(Node *statement)
 {
@@ -234,6 +268,7 @@ void OnProcessUtility(PlannedStmt *pstmt, const char *query_string, bool read_on
             castNode(TransactionStmt, statement)->kind == TRANS_STMT_COMMIT_PREPARED)
             ConflictTableRecoverPrepared();
         RefuseExplainAnalyzeOfTview(statement);
+        LockWritersOfDroppedTviews(statement);
         RefuseReplacingViewReadByTview(statement);
         RefuseRenamingColumnsTviewsUse(statement);
         if (previous_utility != nullptr)

@@ -147,6 +147,12 @@ int64 FlushQueue()
         int passes_without_progress = 0;
         while (!QueueIsEmptyHere()) {
             List *work = QueueTakeLowestLevel();
+            // One global lock order: level, then TVIEW, then key (refresh/key_locks.hpp).
+            list_sort(work, [](const ListCell *a, const ListCell *b) {
+                Oid x = static_cast<PendingWork *>(lfirst(a))->tview_relid;
+                Oid y = static_cast<PendingWork *>(lfirst(b))->tview_relid;
+                return x < y ? -1 : x > y ? 1 : 0;
+            });
             ListCell *lc;
             int level = -1;
             foreach (lc, work) {

@@ -243,40 +243,6 @@ RefreshCounts Execute(TviewEntry *tview, StatementKind kind, Datum keys_array)
     return *counts;
 }
 
-// Locks the start values of every mapped path that the keys read (see key_locks.hpp). `keys` is
-// one key when `scalar`, else an array of keys.
-void LockReadPaths(TviewEntry *tview, Datum keys, bool scalar)
-{
-    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
-    ListCell *lc;
-    foreach (lc, tview->mapped_links) {
-        auto *link = static_cast<SourceLink *>(lfirst(lc));
-        if (link->reverse_plan[scalar] == nullptr) {
-            Oid type = scalar ? tview->key_param_type : get_array_type(tview->key_param_type);
-            // Index-driven semi-joins over a handful of values: a generic plan serves every size,
-            // where the default would plan each array anew.
-            SPIPlanPtr plan =
-                SPI_prepare_cursor(link->reverse_sql[scalar], 1, &type, CURSOR_OPT_GENERIC_PLAN);
-            if (plan == nullptr)
-                elog(ERROR, "could not prepare lineage reverse mapping for TVIEW \"%s\"",
-                     tview->table_name);
-            SPI_keepplan(plan);
-            link->reverse_plan[scalar] = plan;
-        }
-        char nulls[1] = {' '};
-        if (SPI_execute_plan(link->reverse_plan[scalar], &keys, nulls, false, 0) != SPI_OK_SELECT)
-            elog(ERROR, "lineage reverse mapping for TVIEW \"%s\" failed", tview->table_name);
-        int count = static_cast<int>(SPI_processed);
-        auto *values = static_cast<Datum *>(palloc(sizeof(Datum) * Max(1, count)));
-        for (int i = 0; i < count; i++) {
-            bool isnull;
-            values[i] = SPI_getbinval(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, 1, &isnull);
-        }
-        if (count > 0) LockPathValues(link, values, count, PathAccess::kRead);
-    }
-    SPI_finish();
-}
-
 }  // namespace
 
 RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
@@ -290,12 +256,11 @@ RefreshCounts RefreshKeys(TviewEntry *tview, Datum *keys, int nkeys)
             ? keys[0]
             : PointerGetDatum(construct_array(keys, nkeys, tview->key_param_type, tview->key_typlen,
                                               tview->key_typbyval, tview->key_typalign));
+    // Key locks in one global order (key hash), after every path lock the statement took in
+    // capture; the recompute's own snapshot is taken once they are granted.
+    if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
     RefreshCounts counts{};
     RunAs(tview->owner, [&] {
-        // Path locks first, like writers of parents take them, so the two cannot deadlock.
-        if (tview->mapped_links != NIL) LockReadPaths(tview, input, scalar);
-        if (tview->needs_key_locks) LockKeys(tview, keys, nkeys);
-        // The recompute's own snapshot is taken after every lock is granted.
         counts = Execute(tview, scalar ? StatementKind::kSingle : StatementKind::kKeyed, input);
     });
     return counts;

@@ -43,7 +43,6 @@ struct TviewEntry {
     Oid owner;               // refreshes run as the TVIEW's owner
     int level;               // cascade level: 0 reads no TVIEW, else 1 + max level of TVIEWs read
     List *columns;           // char * names of the definition's columns, in order
-    List *mapped_links;      // SourceLink * of this TVIEW that reach keys through hops
     List *local_links;       // SourceLink * whose start column holds the key itself
     SPIPlanPtr keyed_plan;   // prepared on first use: keys as an array
     SPIPlanPtr single_plan;  // one key (a cached generic plan)
@@ -65,10 +64,25 @@ struct SourceLink {
     // Statements indexed by input: [0] values as an array, [1] one scalar value.
     char *mapping_sql[2];        // nullptr when the start column holds the keys themselves
     SPIPlanPtr mapping_plan[2];  // prepared on first use
-    char *reverse_sql[2];        // keys -> start values (paths with hops only), for path locks
-    SPIPlanPtr reverse_plan[2];
-    Bitmapset *columns_read;  // base attnos the definition reads, offset by
-                              // FirstLowInvalidHeapAttributeNumber like tg_updatedcols
+    Bitmapset *columns_read;     // base attnos the definition reads, offset by
+                                 // FirstLowInvalidHeapAttributeNumber like tg_updatedcols
+};
+
+// A hop table of a mapped link, watched for writes: a row changed there re-points keys between
+// parents (a post moved to another author), so its writer locks, shared, the parent values its
+// changed rows lead to (see refresh/key_locks.hpp for why that is enough).
+struct HopWatch {
+    SourceLink *link;
+    Oid relid;               // the hop table
+    AttrNumber match_attno;  // its column compared with the previous value of the path
+    Oid match_type;
+    int16 match_typlen;
+    bool match_typbyval;
+    char match_typalign;
+    // Statements indexed by input ([0] array, [1] scalar) taking match values back through the
+    // earlier hops to the link's start values; nullptr when the match values are start values.
+    char *to_start_sql[2];
+    SPIPlanPtr to_start_plan[2];
 };
 
 // Called once from _PG_init().
@@ -76,6 +90,9 @@ void RegistryInit();
 
 // The links from a base table to the TVIEWs reading it; NIL when none.
 List *RegistryLinksForBase(Oid base_relid);
+
+// The hop watches on a table (HopWatch *); NIL when no mapped link goes through it.
+List *RegistryWatchesOn(Oid relid);
 
 // The TVIEW whose table is relid, or nullptr.
 TviewEntry *RegistryLookup(Oid relid);

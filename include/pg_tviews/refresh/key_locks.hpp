@@ -21,12 +21,15 @@ void LockKeys(const TviewEntry *tview, const Datum *keys, int nkeys);
 // Locks every key of a TVIEW for this transaction.
 void LockAllKeys(const TviewEntry *tview);
 
-// Path locks close the race between a writer of a parent row and a concurrent recompute that
-// reads it: the writer locks the start values of its changed rows before mapping them to keys
-// (so the mapping runs after any recompute that read the old parent has committed), and a
-// recompute locks the start values its keys read before taking its snapshot (so it reads the
-// parent after any writer of it has committed). Readers share; writers exclude. Both sides take
-// path locks before key locks, so the two orders cannot deadlock each other.
+// Path locks close the race between a writer of a parent row and a writer that re-points keys
+// to it (a post moved to another author, a tag added to a product): the parent's writer maps
+// the parent to keys with a snapshot that may miss the re-pointing, and the re-pointing
+// writer's recompute may read the parent before its writer commits. The parent's writer locks
+// its changed parent values (exclusive) before mapping them; the re-pointing writer locks,
+// shared, the parent values its changed hop rows lead to, before its recompute. Whichever comes
+// second waits for the first to commit, then maps or recomputes with a snapshot that sees it.
+// Two writers of different parents never wait on each other, and writers that change the same
+// keys meet on the key locks, taken later in one global order.
 enum class PathAccess { kRead, kWrite };
 void LockPathValues(const SourceLink *link, const Datum *values, int nvalues, PathAccess access);
 
