@@ -140,9 +140,9 @@ void ConflictTableNoteHeld(ConflictKey key)
     held[nheld++] = key;
 }
 
-bool ConflictTableChangedSinceSnapshot(ConflictKey key)
+ConflictVerdict ConflictTableChangedSinceSnapshot(ConflictKey key)
 {
-    if (slots == nullptr) return false;
+    if (slots == nullptr) return ConflictVerdict::kNone;
     ConflictTableRecoverPrepared();
     Slot *slot = SlotOf(key);
     SpinLockAcquire(&slot->mutex);
@@ -155,12 +155,13 @@ bool ConflictTableChangedSinceSnapshot(ConflictKey key)
                                          U64FromFullTransactionId(Widen(TransactionXmin)),
                                          U64FromFullTransactionId(GetTopFullTransactionIdIfAny()),
                                          candidates);
-    if (count < 0) return true;  // the slot cannot tell: fail safe
+    if (count < 0) return ConflictVerdict::kCannotTell;  // fail safe
     for (int i = 0; i < count; i++) {
         TransactionId xid = XidFromFullTransactionId(FullTransactionIdFromU64(candidates[i]));
-        if (XidInMVCCSnapshot(xid, snapshot) && TransactionIdDidCommit(xid)) return true;
+        if (XidInMVCCSnapshot(xid, snapshot) && TransactionIdDidCommit(xid))
+            return ConflictVerdict::kConflict;
     }
-    return false;
+    return ConflictVerdict::kNone;
 }
 
 void ConflictTableRecoverPrepared()

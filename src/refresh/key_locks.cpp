@@ -33,16 +33,24 @@ void Acquire(const TviewEntry *tview, uint32 value_hash, uint16 kind, LOCKMODE m
     ConflictKey write_lock, read_lock;
     (void)RecordedKey(MyDatabaseId, tview->relid, value_hash, kind, Role::kWriter, &write_lock);
     (void)RecordedKey(MyDatabaseId, tview->relid, value_hash, kind, Role::kReader, &read_lock);
-    if (IsolationUsesXactSnapshot() &&
-        (ConflictTableChangedSinceSnapshot(write_lock) ||
-         (role == Role::kWriter && ConflictTableChangedSinceSnapshot(read_lock))))
-        ereport(ERROR,
+    if (IsolationUsesXactSnapshot()) {
+        ConflictVerdict verdict = ConflictTableChangedSinceSnapshot(write_lock);
+        if (verdict == ConflictVerdict::kNone && role == Role::kWriter)
+            verdict = ConflictTableChangedSinceSnapshot(read_lock);
+        if (verdict != ConflictVerdict::kNone)
+            ereport(
+                ERROR,
                 (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE),
                  errmsg("could not serialize access to TVIEW \"%s\" due to a concurrent refresh",
                         tview->table_name),
-                 errdetail("A transaction that committed after this transaction's snapshot changed "
-                           "rows that feed the same TVIEW rows."),
+                 verdict == ConflictVerdict::kConflict
+                     ? errdetail("A transaction that committed after this transaction's "
+                                 "snapshot changed rows that feed the same TVIEW rows.")
+                     : errdetail("So many transactions committed since this transaction's "
+                                 "snapshot that pg_tviews cannot tell whether one changed rows "
+                                 "that feed the same TVIEW rows."),
                  errhint("Retry the transaction.")));
+    }
     if (role == Role::kWriter) ConflictTableNoteHeld(write_lock);
     if (role == Role::kReader) ConflictTableNoteHeld(read_lock);
 }

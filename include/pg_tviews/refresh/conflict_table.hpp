@@ -37,9 +37,9 @@ ConflictKey ConflictKeyOf(Oid database, Oid tview_relid, uint32 value_hash, uint
 // This transaction holds the lock: record it when the transaction commits.
 void ConflictTableNoteHeld(ConflictKey key);
 
-// True when a transaction that held the lock committed after this transaction's snapshot (or
-// when the table can no longer tell).
-bool ConflictTableChangedSinceSnapshot(ConflictKey key);
+// Whether a transaction that held the lock committed after this transaction's snapshot.
+enum class ConflictVerdict { kNone, kConflict, kCannotTell };
+ConflictVerdict ConflictTableChangedSinceSnapshot(ConflictKey key);
 
 // Rebuilds the entries of transactions prepared before the server started, from the locks they
 // hold; a no-op after the first call of the server's lifetime. Called before COMMIT PREPARED
