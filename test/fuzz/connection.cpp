@@ -88,12 +88,56 @@ Outcome Connection::CopyIn(const std::string &copy_sql, const std::string &data)
     return Consume(PQgetResult(conn_));
 }
 
+std::string SessionAuthorization(const std::string &role)
+{
+    // Role names are the fuzzer's own, lower-case letters, digits and underscores.
+    return role.empty() ? "RESET SESSION AUTHORIZATION" : "SET SESSION AUTHORIZATION " + role;
+}
+
+void Connection::AssumeRole(const std::string &role)
+{
+    const std::string sql = SessionAuthorization(role);
+    Outcome outcome = Execute(sql);
+    if (!outcome.ok)
+        throw UnexpectedError("could not run " + sql + " (" + name_ + "): " + outcome.message,
+                              outcome.sqlstate);
+    role_ = role;
+}
+
+std::string Connection::AsRole(const std::string &other_role, const std::string &sql) const
+{
+    return SessionAuthorization(other_role) + "; " + sql + "; " + SessionAuthorization(role_);
+}
+
+std::vector<Row> Connection::AsSuperuser(const std::function<std::vector<Row>()> &read)
+{
+    if (role_.empty()) return read();
+    // Inside a transaction the switches are part of it, like any SET: the writing session's
+    // transaction sees its own writes as the superuser does.
+    auto run = [&](const std::string &sql) {
+        Outcome outcome = Execute(sql);
+        if (!outcome.ok)
+            throw UnexpectedError("could not run " + sql + " (" + name_ + "): SQLSTATE " +
+                                      outcome.sqlstate + ": " + outcome.message,
+                                  outcome.sqlstate);
+    };
+    run(SessionAuthorization(""));
+    std::vector<Row> rows = read();
+    run(SessionAuthorization(role_));
+    return rows;
+}
+
 std::vector<Row> Connection::Query(const std::string &sql)
 {
-    return Rows(PQexec(conn_, sql.c_str()), sql);
+    return AsSuperuser([&] { return Rows(PQexec(conn_, sql.c_str()), sql); });
 }
 
 std::vector<Row> Connection::QueryPrepared(const std::string &name, const std::string &sql)
+{
+    return AsSuperuser([&] { return RunPrepared(name, sql); });
+}
+
+std::vector<Row> Connection::RunPrepared(const std::string &name, const std::string &sql)
 {
     if (prepared_.count(name) == 0) {
         Outcome outcome = Consume(PQprepare(conn_, name.c_str(), sql.c_str(), 0, nullptr));

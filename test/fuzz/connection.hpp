@@ -4,6 +4,7 @@
 
 #include <libpq-fe.h>
 
+#include <functional>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -48,6 +49,15 @@ class Connection {
     Connection(const Connection &) = delete;
     Connection &operator=(const Connection &) = delete;
 
+    // From now on, statements run as role (SET SESSION AUTHORIZATION, which must succeed):
+    // Execute and CopyIn run as role, while Query and QueryPrepared, the fuzzer's own reads,
+    // still run as the connecting superuser. An empty role returns to the superuser.
+    void AssumeRole(const std::string &role);
+    const std::string &role() const { return role_; }
+    // sql as one query string that runs as other_role, then returns to role(): when sql fails,
+    // the statement's (implicit) transaction rolls back and takes the switch with it.
+    std::string AsRole(const std::string &other_role, const std::string &sql) const;
+
     // Runs one statement, discarding any rows.
     Outcome Execute(const std::string &sql);
     // Runs COPY ... FROM STDIN and sends data (COPY text format) as its input.
@@ -64,10 +74,17 @@ class Connection {
    private:
     Outcome Consume(PGresult *result);
     std::vector<Row> Rows(PGresult *result, const std::string &sql);
+    std::vector<Row> RunPrepared(const std::string &name, const std::string &sql);
+    // Runs read as the connecting superuser, then switches back to role_.
+    std::vector<Row> AsSuperuser(const std::function<std::vector<Row>()> &read);
 
     PGconn *conn_ = nullptr;
     std::string name_;
     std::set<std::string> prepared_;
+    std::string role_;  // empty: the connecting superuser
 };
+
+// SET SESSION AUTHORIZATION role, or RESET SESSION AUTHORIZATION for an empty role.
+std::string SessionAuthorization(const std::string &role);
 
 }  // namespace fuzz

@@ -117,6 +117,7 @@ Statement ItemsGenerator::AlterUnreadColumn()
                          : "ALTER TABLE fuzz.tb_item DROP COLUMN IF EXISTS extra",
         {}};
     statement.takes_exclusive_lock = true;
+    statement.as_owner = true;  // only a table's owner may alter it
     return statement;
 }
 

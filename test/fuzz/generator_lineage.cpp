@@ -446,6 +446,7 @@ Statement LineageGenerator::AlterUnreadColumn()
                                               : " DROP COLUMN IF EXISTS extra"),
                         {}};
     statement.takes_exclusive_lock = true;
+    statement.as_owner = true;  // only a table's owner may alter it
     return statement;
 }
 

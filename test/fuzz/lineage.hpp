@@ -36,7 +36,7 @@ const std::vector<TviewDef> &Tviews();
 // The TVIEWs and base tables as the operations surface sees them (operations.hpp).
 const std::vector<OperationTarget> &OperationTargets();
 const std::vector<CascadeTarget> &CascadeTargets();
-// Drops and recreates schema lin, its tables, indexes, view and procedure, and seeds the tables.
+// Creates the tables, indexes, view and procedure in the (new, empty) schema lin and seeds them.
 std::vector<std::string> BaseTableStatements(Rng &rng);
 // Run once the TVIEWs exist: indexes on TVIEW tables that other TVIEWs' lineage reads through.
 std::vector<std::string> AfterTviewStatements();

@@ -10,6 +10,11 @@
 // script for minimizing a failure. Two-phase commit is exercised when the server has
 // max_prepared_transactions > 0.
 //
+// Roles (roles.hpp): an owner role creates the schema, its tables and TVIEWs; every generated
+// write runs as an application role that may only read and write the base tables; operations
+// on TVIEWs and DDL run as the owner; the oracle runs as the connecting superuser. A run without
+// failure drops the schema and both roles at the end.
+//
 // A few percent of the statements use the operations surface (operations.cpp): suspend and
 // resume one TVIEW or all, manual refreshes (full, forced, by key, by range), pg_tviews_cascade,
 // and direct damage to TVIEW rows repaired by a manual refresh within the same statement. The
@@ -29,6 +34,7 @@
 #include "operations.hpp"
 #include "oracle.hpp"
 #include "rng.hpp"
+#include "roles.hpp"
 #include "scenario.hpp"
 #include "schema.hpp"
 #include "sql_log.hpp"
@@ -58,15 +64,30 @@ void MustRun(fuzz::Connection &connection, fuzz::SqlLog &log, std::uint64_t seed
     if (!outcome.ok) throw SetupError(seed, sql, outcome);
 }
 
-// Builds the schema and its TVIEWs; returns the TVIEWs the oracle checks.
-std::vector<fuzz::TviewDef> Setup(const fuzz::Scenario &scenario, fuzz::Connection &connection,
-                                  fuzz::SqlLog &log, fuzz::Rng &rng, std::uint64_t seed)
+// Switches connection to role (empty: back to the superuser); logs the switch.
+void SwitchRole(fuzz::Connection &connection, fuzz::SqlLog &log, const std::string &role)
 {
+    log.Write(fuzz::SessionAuthorization(role), nullptr, "");
+    connection.AssumeRole(role);
+}
+
+// Creates the roles, builds the schema and its TVIEWs as the owner role, grants the application
+// role its rights and leaves connection running as it; returns the TVIEWs the oracle checks.
+std::vector<fuzz::TviewDef> Setup(const fuzz::Scenario &scenario, const fuzz::Roles &roles,
+                                  fuzz::Connection &connection, fuzz::SqlLog &log, fuzz::Rng &rng,
+                                  std::uint64_t seed)
+{
+    for (const auto &sql : fuzz::CreateRoleStatements(roles)) MustRun(connection, log, seed, sql);
     // A prepared transaction left by an interrupted run would block DROP SCHEMA.
     for (const auto &row : connection.Query(
              "SELECT gid FROM pg_prepared_xacts WHERE gid LIKE 'tviews_fuzz_%' AND database = "
              "current_database()"))
         connection.Execute("ROLLBACK PREPARED " + fuzz::Quote(*row.at(0)));
+    MustRun(connection, log, seed, "DROP SCHEMA IF EXISTS " + scenario.schema + " CASCADE");
+    MustRun(connection, log, seed,
+            "CREATE SCHEMA " + scenario.schema + " AUTHORIZATION " + roles.owner);
+
+    SwitchRole(connection, log, roles.owner);
     for (const auto &sql : scenario.base_statements(rng)) MustRun(connection, log, seed, sql);
     std::vector<fuzz::TviewDef> created;
     for (const auto &tview : scenario.tviews()) {
@@ -84,7 +105,20 @@ std::vector<fuzz::TviewDef> Setup(const fuzz::Scenario &scenario, fuzz::Connecti
         }
     }
     for (const auto &sql : scenario.after_tviews()) MustRun(connection, log, seed, sql);
+    for (const auto &sql : fuzz::GrantStatements(roles, scenario.schema, scenario.base_tables))
+        MustRun(connection, log, seed, sql);
+    SwitchRole(connection, log, roles.app);
     return created;
+}
+
+// After a run without failure: drops the schema and the roles (a failed run leaves them for
+// inspection; the next run starts by dropping the schema and reuses the roles).
+void Cleanup(const fuzz::Scenario &scenario, const fuzz::Roles &roles, fuzz::Connection &connection,
+             fuzz::SqlLog &log, std::uint64_t seed)
+{
+    SwitchRole(connection, log, "");
+    for (const auto &sql : fuzz::DropStatements(roles, scenario.schema))
+        MustRun(connection, log, seed, sql);
 }
 
 void Configure(fuzz::Connection &connection, const char *lock_timeout)
@@ -136,8 +170,11 @@ int main(int argc, char **argv)
             MustRun(main_session, log, options->seed,
                     "SET pg_tviews.max_key_locks = " + std::to_string(rng.Int(1, 4)));
         Configure(observer, "5s");
+        const fuzz::Roles roles = fuzz::RoleNames(
+            main_session.Query("SELECT current_database()").at(0).at(0).value_or(""),
+            scenario->schema);
         const std::vector<fuzz::TviewDef> tviews =
-            Setup(*scenario, main_session, log, rng, options->seed);
+            Setup(*scenario, roles, main_session, log, rng, options->seed);
 
         const std::string extension_schema = ExtensionSchema(main_session);
         fuzz::Oracle oracle(tviews, extension_schema);
@@ -145,7 +182,7 @@ int main(int argc, char **argv)
         fuzz::OperationGenerator operations(rng, extension_schema, scenario->operation_targets(),
                                             scenario->cascade_targets(), tviews);
         fuzz::Workload workload(*options, *scenario, *generator, operations, rng, main_session,
-                                observer, oracle, log);
+                                observer, oracle, log, roles);
         if (std::stoi(*main_session.Query("SHOW max_prepared_transactions").at(0).at(0)) > 0)
             workload.EnableTwoPhaseCommit();
         // Every statement names its schema; the extension must not depend on search_path.
@@ -154,6 +191,7 @@ int main(int argc, char **argv)
                     "SET search_path = " + rng.Pick(scenario->search_paths));
         workload.Run();
         workload.Finish();
+        Cleanup(*scenario, roles, main_session, log, options->seed);
 
         if (options->verbose)
             std::fprintf(stderr, "fuzz: outcomes: %s\n", workload.OutcomeSummary().c_str());

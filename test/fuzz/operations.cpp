@@ -74,6 +74,7 @@ Statement OperationGenerator::ResumeAll() const
 {
     Statement statement{Select("pg_tviews_resume", ""), {}};
     statement.operation = "resume all";
+    statement.as_owner = true;
     return statement;
 }
 
@@ -197,6 +198,13 @@ Statement OperationGenerator::DamageAndRepair(const std::set<std::string> &suspe
 }
 
 Statement OperationGenerator::Next(const std::set<std::string> &suspended)
+{
+    Statement statement = Draw(suspended);
+    statement.as_owner = true;  // managing a TVIEW requires owning it
+    return statement;
+}
+
+Statement OperationGenerator::Draw(const std::set<std::string> &suspended)
 {
     int suspended_targets = 0;
     for (const auto &target : targets_) suspended_targets += suspended.count(target.tview);

@@ -28,12 +28,12 @@ class OperationGenerator {
                        const std::vector<CascadeTarget> &cascades,
                        const std::vector<TviewDef> &created);
 
-    // A random operation. suspended names the TVIEWs the writing session sees suspended now: it
-    // decides which refreshes must be refused and which TVIEWs may be damaged, and makes resumes
-    // likelier the more TVIEWs are suspended.
+    // A random operation, run as the owner role. suspended names the TVIEWs the writing session
+    // sees suspended now: it decides which refreshes must be refused and which TVIEWs may be
+    // damaged, and makes resumes likelier the more TVIEWs are suspended.
     Statement Next(const std::set<std::string> &suspended);
 
-    // SELECT pg_tviews_resume(): every TVIEW.
+    // SELECT pg_tviews_resume(): every TVIEW, as the owner role.
     Statement ResumeAll() const;
 
     // The extension's schema, quoted.
@@ -45,6 +45,7 @@ class OperationGenerator {
         std::optional<int> number;  // integer keys
     };
 
+    Statement Draw(const std::set<std::string> &suspended);
     Key DrawKey(const KeyDomain &keys);
     std::pair<std::string, std::string> DrawRange(const KeyDomain &keys);
     // A range that contains key.

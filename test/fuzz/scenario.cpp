@@ -34,6 +34,8 @@ const Scenario *FindScenario(const std::string &name)
 {
     static const std::vector<Scenario> scenarios{
         {"items",
+         kSchema,
+         {"fuzz.tb_group", "fuzz.tb_item", "fuzz.tb_review"},
          BaseTableStatements,
          Tviews,
          NoStatements,
@@ -45,6 +47,9 @@ const Scenario *FindScenario(const std::string &name)
          OperationTargets,
          CascadeTargets},
         {"lineage",
+         lineage::kSchema,
+         {"lin.tb_company", "lin.tb_user", "lin.tb_post", "lin.tb_comment", "lin.tb_tag",
+          "lin.tb_post_tag"},
          lineage::BaseTableStatements,
          lineage::Tviews,
          lineage::AfterTviewStatements,

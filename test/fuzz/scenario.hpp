@@ -17,7 +17,12 @@ namespace fuzz {
 
 struct Scenario {
     std::string name;
-    // Drop, recreate and seed the schema.
+    // The workload's schema; the run drops and recreates it, owned by the owner role.
+    std::string schema;
+    // The tables the application role may write (roles.hpp).
+    std::vector<std::string> base_tables;
+    // Create and seed the tables (and their functions, views and procedures) in the new schema,
+    // as the owner role.
     std::vector<std::string> (*base_statements)(Rng &rng);
     // In creation order.
     const std::vector<TviewDef> &(*tviews)();

@@ -256,8 +256,6 @@ std::string CreateTviewStatement(const TviewDef &tview)
 std::vector<std::string> BaseTableStatements(Rng &rng)
 {
     std::vector<std::string> sql{
-        "DROP SCHEMA IF EXISTS fuzz CASCADE",
-        "CREATE SCHEMA fuzz",
         // title is unique only at commit: duplicates make COMMIT fail, and the TVIEWs must roll
         // back with it.
         // id is a generated uuid: a TVIEW key that is computed and passed by reference.

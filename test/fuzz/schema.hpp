@@ -67,7 +67,7 @@ struct CascadeTarget {
 const std::vector<OperationTarget> &OperationTargets();
 const std::vector<CascadeTarget> &CascadeTargets();
 
-// Statements that drop and recreate the schema, its tables and functions, and seed them.
+// Statements that create the tables and functions in the (new, empty) schema and seed them.
 std::vector<std::string> BaseTableStatements(Rng &rng);
 
 // pg_tviews_create(...) or CREATE TABLE ... AS for one TVIEW.

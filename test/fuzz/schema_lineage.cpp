@@ -174,8 +174,6 @@ std::vector<std::string> AfterTviewStatements()
 std::vector<std::string> BaseTableStatements(Rng &rng)
 {
     std::vector<std::string> sql{
-        "DROP SCHEMA IF EXISTS lin CASCADE",
-        "CREATE SCHEMA lin",
         "CREATE TABLE lin.tb_company (pk_company int PRIMARY KEY, name text)",
         // No ON UPDATE actions: changing a referenced key fails with foreign_key_violation.
         "CREATE TABLE lin.tb_user (pk_user int PRIMARY KEY, fk_company int NOT NULL REFERENCES "

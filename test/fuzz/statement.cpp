@@ -4,8 +4,9 @@ namespace fuzz {
 
 std::string Statement::Display() const
 {
-    if (!copy_data) return sql;
-    std::string out = sql + "  -- data:";
+    const std::string text = (as_owner ? "[owner] " : "") + sql;
+    if (!copy_data) return text;
+    std::string out = text + "  -- data:";
     std::string line;
     for (char c : *copy_data) {
         if (c == '\n') {

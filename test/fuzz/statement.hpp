@@ -31,6 +31,8 @@ struct Statement {
     std::optional<std::string> copy_data;  // set: sql is COPY ... FROM STDIN fed with this
     bool must_fail = false;                // built to fail; succeeding is a fuzzer bug
     bool takes_exclusive_lock = false;     // TRUNCATE: other sessions would block on the table
+    // Runs as the owner role (operations surface, DDL) instead of the application role.
+    bool as_owner = false;
     // SQLSTATEs an operations function raises on purpose when refusing the call (55000 for a
     // suspended TVIEW). Unlike allowed_errors they may name a TVIEW, but never come from a
     // refresh.
@@ -38,7 +40,7 @@ struct Statement {
     // Operations-surface statements (operations.hpp): what they are, for the run's counts.
     std::string operation;
 
-    // The statement as a log line (COPY data included).
+    // The statement as a log line (COPY data included, "[owner] " before one run as the owner).
     std::string Display() const;
 };
 

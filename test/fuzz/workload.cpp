@@ -28,7 +28,7 @@ std::string OutcomeLabel(const Outcome &outcome)
 
 Workload::Workload(const Options &options, const Scenario &scenario, Generator &generator,
                    OperationGenerator &operations, Rng &rng, Connection &main, Connection &observer,
-                   Oracle &oracle, SqlLog &log)
+                   Oracle &oracle, SqlLog &log, const Roles &roles)
     : options_(options),
       scenario_(scenario),
       rng_(rng),
@@ -37,7 +37,8 @@ Workload::Workload(const Options &options, const Scenario &scenario, Generator &
       oracle_(oracle),
       log_(log),
       generator_(generator),
-      operations_(operations)
+      operations_(operations),
+      roles_(roles)
 {
 }
 
@@ -120,10 +121,12 @@ bool Workload::Step(const Statement &statement)
     if (statement.operation.rfind("suspend", 0) == 0 ||
         statement.sql.rfind("COMMIT PREPARED", 0) == 0)
         suspension_possible_ = true;
-    log_.Write(statement.sql, statement.copy_data ? &*statement.copy_data : nullptr,
+    const std::string sql =
+        statement.as_owner ? main_.AsRole(roles_.owner, statement.sql) : statement.sql;
+    log_.Write(sql, statement.copy_data ? &*statement.copy_data : nullptr,
                "#" + std::to_string(executed_));
-    Outcome outcome = statement.copy_data ? main_.CopyIn(statement.sql, *statement.copy_data)
-                                          : main_.Execute(statement.sql);
+    Outcome outcome =
+        statement.copy_data ? main_.CopyIn(sql, *statement.copy_data) : main_.Execute(sql);
     history_.Add(executed_, statement.Display(), OutcomeLabel(outcome));
     last_outcome_ = outcome;
     outcomes_[outcome.ok ? "ok" : outcome.sqlstate]++;

@@ -15,6 +15,7 @@
 #include "options.hpp"
 #include "oracle.hpp"
 #include "rng.hpp"
+#include "roles.hpp"
 #include "scenario.hpp"
 #include "sql_log.hpp"
 
@@ -28,12 +29,13 @@ class DivergenceFound : public std::runtime_error {
 
 class Workload {
    public:
-    // main runs the scenario's statements from generator; observer is a second session that
-    // checks what others see. Every statement run is appended to log.
+    // main runs the scenario's statements from generator as the application role (its
+    // connection's role), those marked as_owner as roles.owner; observer is a second session,
+    // the superuser, that checks what others see. Every statement run is appended to log.
     // Operations-surface statements come from operations.
     Workload(const Options &options, const Scenario &scenario, Generator &generator,
              OperationGenerator &operations, Rng &rng, Connection &main, Connection &observer,
-             Oracle &oracle, SqlLog &log);
+             Oracle &oracle, SqlLog &log, const Roles &roles);
 
     // Ends some transactions with PREPARE TRANSACTION and COMMIT / ROLLBACK PREPARED (needs
     // max_prepared_transactions > 0 on the server).
@@ -78,6 +80,7 @@ class Workload {
     SqlLog &log_;
     Generator &generator_;
     OperationGenerator &operations_;
+    const Roles &roles_;
     // TVIEWs suspended as the writing session saw them at its last check.
     std::set<std::string> suspended_;
     // Whether a TVIEW may be suspended, in the writing transaction or committed: only then does
